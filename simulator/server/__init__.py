@@ -1,0 +1,1 @@
+"""simulator.server: the aiohttp app, control plane, journal, faults and recorder/replayer."""
