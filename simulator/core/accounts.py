@@ -53,6 +53,7 @@ class Account:
         "account_id",
         "balances",
         "client_ids",
+        "closed_by_id",
         "closed_orders",
         "fills",
         "kind",
@@ -62,6 +63,7 @@ class Account:
         "open_orders",
         "position_modes",
         "positions",
+        "reduce_only_orders",
     )
 
     def __init__(self, account_id: str, kind: AccountKind = AccountKind.USER) -> None:
@@ -74,7 +76,10 @@ class Account:
         self.position_modes: dict[str, PositionMode] = {}
         self.margin_mode = MarginMode.CROSS
         self.open_orders: dict[str, Order] = {}
-        self.closed_orders: deque[Order] = deque(maxlen=HISTORY_LIMIT)
+        self.closed_orders: deque[Order] = deque()
+        self.closed_by_id: dict[str, Order] = {}
+        #: The open reduce-only orders (checked whenever a position shrinks).
+        self.reduce_only_orders: dict[str, Order] = {}
         #: Every client order id this account has used (they are unique per account).
         self.client_ids: dict[str, str] = {}
         self.fills: deque = deque(maxlen=HISTORY_LIMIT)
@@ -103,6 +108,21 @@ class Account:
 
     def ledger_total(self, coin: str) -> Decimal:
         return sum((v for (c, _), v in self.ledger.items() if c == coin), _ZERO)
+
+    def open(self, order: Order) -> None:
+        self.open_orders[order.order_id] = order
+        if order.reduce_only:
+            self.reduce_only_orders[order.order_id] = order
+
+    def close(self, order: Order) -> None:
+        """Move an order from the open set to the (bounded) history."""
+        self.open_orders.pop(order.order_id, None)
+        self.reduce_only_orders.pop(order.order_id, None)
+        self.closed_orders.append(order)
+        self.closed_by_id[order.order_id] = order
+        if len(self.closed_orders) > HISTORY_LIMIT:
+            forgotten = self.closed_orders.popleft()
+            self.closed_by_id.pop(forgotten.order_id, None)
 
     def position_mode(self, instrument_id: str) -> PositionMode:
         return self.position_modes.get(instrument_id, PositionMode.ONE_WAY)

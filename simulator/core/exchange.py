@@ -316,8 +316,7 @@ class Exchange(SetupMixin, QueryMixin):
     def close_order(self, order: Order) -> None:
         """Move a finished order to history and release whatever it still locks."""
         account = self.accounts[order.account_id]
-        account.open_orders.pop(order.order_id, None)
-        account.closed_orders.append(order)
+        account.close(order)
         if order.locked:
             coin = self.lock_coin(order)
             balance = account.balances[coin]

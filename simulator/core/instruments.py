@@ -77,10 +77,31 @@ class Instrument:
     id: str = ""
     price_precision: int = field(init=False)
     size_precision: int = field(init=False)
+    # Derived from ``kind`` once, because the matching hot path reads them on every fill.
+    market: str = field(init=False)
+    is_spot: bool = field(init=False)
+    is_derivative: bool = field(init=False)
+    is_inverse: bool = field(init=False)
+    is_option: bool = field(init=False)
+    is_perpetual: bool = field(init=False)
+    is_dated: bool = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.id:
             object.__setattr__(self, "id", f"{MARKET_OF_KIND[self.kind]}:{self.symbol}")
+        kind = self.kind
+        derived = {
+            "market": MARKET_OF_KIND[kind],
+            "is_spot": kind is InstrumentKind.SPOT,
+            "is_derivative": kind is not InstrumentKind.SPOT,
+            "is_inverse": kind in (InstrumentKind.INVERSE_PERPETUAL, InstrumentKind.INVERSE_FUTURE),
+            "is_option": kind is InstrumentKind.OPTION,
+            "is_perpetual": kind in (InstrumentKind.LINEAR_PERPETUAL, InstrumentKind.INVERSE_PERPETUAL),
+            "is_dated": kind
+            in (InstrumentKind.LINEAR_FUTURE, InstrumentKind.INVERSE_FUTURE, InstrumentKind.OPTION),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
         object.__setattr__(self, "price_precision", _decimals(self.tick_size))
         object.__setattr__(self, "size_precision", _decimals(self.lot_size))
         problems = self._problems()
@@ -103,38 +124,6 @@ class Instrument:
         if not Decimal(1) <= self.default_leverage <= self.max_leverage:
             problems.append("need 1 <= default_leverage <= max_leverage")
         return problems
-
-    @property
-    def market(self) -> str:
-        return MARKET_OF_KIND[self.kind]
-
-    @property
-    def is_spot(self) -> bool:
-        return self.kind is InstrumentKind.SPOT
-
-    @property
-    def is_derivative(self) -> bool:
-        return self.kind is not InstrumentKind.SPOT
-
-    @property
-    def is_inverse(self) -> bool:
-        return self.kind in (InstrumentKind.INVERSE_PERPETUAL, InstrumentKind.INVERSE_FUTURE)
-
-    @property
-    def is_option(self) -> bool:
-        return self.kind is InstrumentKind.OPTION
-
-    @property
-    def is_perpetual(self) -> bool:
-        return self.kind in (InstrumentKind.LINEAR_PERPETUAL, InstrumentKind.INVERSE_PERPETUAL)
-
-    @property
-    def is_dated(self) -> bool:
-        return self.kind in (
-            InstrumentKind.LINEAR_FUTURE,
-            InstrumentKind.INVERSE_FUTURE,
-            InstrumentKind.OPTION,
-        )
 
     # -- contract math ---------------------------------------------------------------------
 

@@ -132,8 +132,8 @@ def enforce_reduce_only(ex: Exchange, account: Account, market: MarketState, pos
                 ex.cancel_internal(order, CancelReason.REDUCE_ONLY)
     mine = [
         o
-        for o in account.open_orders.values()
-        if o.reduce_only and o.instrument is inst and o.position_idx == position.position_idx and o.resting
+        for o in account.reduce_only_orders.values()
+        if o.instrument is inst and o.position_idx == position.position_idx and o.resting
     ]
     if not mine:
         return

@@ -68,9 +68,9 @@ class QueryMixin:
         order = account.open_orders.get(order_id)
         if order is not None:
             return order.view()
-        for closed in reversed(account.closed_orders):
-            if closed.order_id == order_id:
-                return closed.view()
+        closed = account.closed_by_id.get(order_id)
+        if closed is not None:
+            return closed.view()
         raise CoreUsageError(f"account {account_id!r} has no order {order_id!r}")
 
     def open_orders(self: Exchange, account_id: str, instrument_id: str | None = None) -> list[OrderView]:

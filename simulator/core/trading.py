@@ -130,7 +130,7 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
     if cmd.post_only and not conditional and _would_take(market, order):
         order.transition(OrderStatus.REJECTED)
         order.reject_reason = RejectReason.POST_ONLY_WOULD_TAKE
-        account.closed_orders.append(order)
+        account.close(order)
         message = "post-only order would take liquidity"
         ex.emit(
             OrderRejected(
@@ -145,7 +145,7 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
             )
         )
         return order
-    account.open_orders[order.order_id] = order
+    account.open(order)
     if order.time_in_force.name == "GTD" and cmd.expire_ns is not None:
         ex.schedule_expiry(order)
     if conditional:
@@ -181,9 +181,9 @@ def find_order(
     if order is not None and order.instrument is market.instrument:
         return order
     label = f"order {order_id or client_order_id!r}"
-    for closed in account.closed_orders:
-        if closed.order_id == order_id and closed.instrument is market.instrument:
-            raise Rejected(RejectReason.ORDER_CLOSED, f"{label} is already {closed.status.value}")
+    closed = account.closed_by_id.get(order_id)
+    if closed is not None and closed.instrument is market.instrument:
+        raise Rejected(RejectReason.ORDER_CLOSED, f"{label} is already {closed.status.value}")
     raise Rejected(RejectReason.ORDER_NOT_FOUND, f"{label} does not exist on {market.instrument.symbol}")
 
 
