@@ -126,7 +126,7 @@ class Exchange(SetupMixin, QueryMixin):
 
     def _end(self) -> tuple[Any, ...]:
         try:
-            self._settle()
+            balances = self._settle()
             now = self.clock.now_ns()
             for market in self._books.values():
                 changes = market.book.drain()
@@ -136,8 +136,8 @@ class Exchange(SetupMixin, QueryMixin):
                 self.emit(
                     PositionChanged(self.next_seq(), now, self._position_view(account, market, position))
                 )
-            for (_, coin), account in self._balances.items():
-                self.emit(BalanceChanged(self.next_seq(), now, self._balance_view(account, coin)))
+            for view in balances:
+                self.emit(BalanceChanged(self.next_seq(), now, view))
             events = tuple(self._events)
         finally:
             self._events.clear()
@@ -151,8 +151,12 @@ class Exchange(SetupMixin, QueryMixin):
                 listener(event)
         return events
 
-    def _settle(self) -> None:
-        """Run the venue's follow-up rules until nothing more changes."""
+    def _settle(self) -> list[BalanceView]:
+        """Run the venue's follow-up rules until nothing more changes.
+
+        Returns the final views of the balances the command changed (computed once, for both the
+        funds check and the events).
+        """
         checked: set[tuple[str, str, int]] = set()
         for _ in range(_MAX_SETTLE_ROUNDS):
             if self._triggers:
@@ -168,13 +172,14 @@ class Exchange(SetupMixin, QueryMixin):
                     account, market, position = self._positions[key]
                     lifecycle.enforce_reduce_only(self, account, market, position)
                 continue
+            views = [
+                (account, self._balance_view(account, coin)) for (_, coin), account in self._balances.items()
+            ]
             short = [
-                (account, coin)
-                for (_, coin), account in list(self._balances.items())
-                if account.is_checked and risk.available(self, account, coin) < 0
+                (account, view.coin) for account, view in views if account.is_checked and view.available < 0
             ]
             if not short:
-                return
+                return [view for _, view in views]
             for account, coin in short:
                 lifecycle.remedy(self, account, coin)
         raise AssertionError("the exchange did not settle: a trigger or liquidation cascade does not end")
@@ -218,18 +223,23 @@ class Exchange(SetupMixin, QueryMixin):
         return inst.settle
 
     def lock_funds(
-        self,
-        account: Account,
-        market: MarketState,
-        order: Order,
-        *,
-        budget: Decimal | None = None,
-        dry_run: bool = False,
+        self, account: Account, market: MarketState, order: Order, *, budget: Decimal | None = None
     ) -> None:
-        """Check that ``account`` can afford ``order`` and (unless ``dry_run``) lock the cost."""
-        if not account.is_checked:
-            return
+        """Check that ``account`` can afford ``order`` and lock its cost (see check_funds)."""
+        coin, cost = self.check_funds(account, market, order, budget=budget)
+        if cost:
+            self.add_lock(account, order, coin, cost)
+
+    def check_funds(
+        self, account: Account, market: MarketState, order: Order, *, budget: Decimal | None = None
+    ) -> tuple[str, Decimal]:
+        """``(coin, cost)`` of ``order`` for ``account``; rejects if it is not affordable.
+
+        ``budget`` is the quote amount of a spot market buy sized in the quote coin.
+        """
         inst = market.instrument
+        if not account.is_checked:
+            return inst.settle, _ZERO
         if budget is not None:
             coin, cost = inst.quote, budget
         else:
@@ -246,9 +256,7 @@ class Exchange(SetupMixin, QueryMixin):
         if cost > have:
             reason = RejectReason.INSUFFICIENT_BALANCE if inst.is_spot else RejectReason.INSUFFICIENT_MARGIN
             raise Rejected(reason, f"the order needs {cost} {coin} but {have} is available")
-        if dry_run or not cost:
-            return
-        self._add_lock(account, order, coin, cost)
+        return coin, cost
 
     def relock_funds(self, account: Account, market: MarketState, order: Order) -> None:
         """Re-cost an amended order; rejects (changing nothing) if the increase is not affordable."""
@@ -274,9 +282,9 @@ class Exchange(SetupMixin, QueryMixin):
                 )
                 raise Rejected(reason, f"the amend needs {delta} more {coin} but {have} is available")
         if delta:
-            self._add_lock(account, order, coin, delta)
+            self.add_lock(account, order, coin, delta)
 
-    def _add_lock(self, account: Account, order: Order, coin: str, amount: Decimal) -> None:
+    def add_lock(self, account: Account, order: Order, coin: str, amount: Decimal) -> None:
         balance = account.balance(coin)
         if order.instrument.is_spot:
             balance.locked += amount

@@ -50,14 +50,16 @@ OPTION_FEE_CAP = Decimal("0.07")
 
 def walk(book: OrderBook, side: Side, lots: int, limit_ticks: int | None) -> list[tuple[int, int]]:
     """The ``(price_ticks, lots)`` an order of ``side`` would take from the book right now."""
-    levels = book.asks if side is Side.BUY else book.bids
+    is_buy = side is Side.BUY
+    levels = book.asks if is_buy else book.bids
     taken: list[tuple[int, int]] = []
     remaining = lots
-    for key, level in levels.items():
-        price = key if side is Side.BUY else -key
-        if limit_ticks is not None and (price > limit_ticks if side is Side.BUY else price < limit_ticks):
+    # Iterating the SortedDict's keys and indexing it is several times faster than items().
+    for key in levels:
+        price = key if is_buy else -key
+        if limit_ticks is not None and (price > limit_ticks if is_buy else price < limit_ticks):
             break
-        take = min(remaining, level.lots)
+        take = min(remaining, levels[key].lots)
         taken.append((price, take))
         remaining -= take
         if not remaining:
@@ -122,14 +124,19 @@ def order_cost(
     """
     inst = market.instrument
     tick, lot = inst.tick_size, inst.lot_size
+    if inst.is_spot and side is Side.SELL:
+        return inst.base, lot * lots
     fills = walk(market.book, side, lots, price_ticks)
-    resting = lots - sum(taken for _, taken in fills)
+    resting = lots
+    for _, taken in fills:
+        resting -= taken
     if resting and price_ticks is not None:
         fills.append((price_ticks, resting))
     if inst.is_spot:
-        if side is Side.SELL:
-            return inst.base, lot * lots
-        return inst.quote, sum((tick * p * lot * q for p, q in fills), _ZERO)
+        cost = _ZERO
+        for p, q in fills:
+            cost += tick * p * lot * q
+        return inst.quote, cost
     coin = inst.settle
     if reduce_only:
         return coin, _ZERO

@@ -123,7 +123,7 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
     )
     if not conditional:
         # Funds are checked before the order gets an id: a rejection here leaves no trace.
-        ex.lock_funds(account, market, order, budget=checked.quote_budget, dry_run=True)
+        lock_coin, cost = ex.check_funds(account, market, order, budget=checked.quote_budget)
     order.order_id = ex.ids.next_order_id()
     if cmd.client_order_id:
         account.client_ids[cmd.client_order_id] = order.order_id
@@ -152,7 +152,8 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
         market.conditionals.append(order)
         ex.emit(OrderAccepted(ex.next_seq(), now, order.view()))
         return order
-    ex.lock_funds(account, market, order, budget=checked.quote_budget)
+    if cost:
+        ex.add_lock(account, order, lock_coin, cost)
     ex.emit(OrderAccepted(ex.next_seq(), now, order.view()))
     ex.execute(market, order)
     return order
