@@ -63,7 +63,10 @@ def price_to_ticks(inst: Instrument, value: object, name: str = "price") -> int:
     price = parse_number(value, name, RejectReason.INVALID_PRICE)
     if price <= 0:
         raise Rejected(RejectReason.INVALID_PRICE, f"{name} must be positive, got {price}")
-    ticks, rest = divmod(price, inst.tick_size)
+    try:
+        ticks, rest = divmod(price, inst.tick_size)
+    except ArithmeticError:  # DivisionImpossible: more ticks than the decimal context holds
+        raise Rejected(RejectReason.INVALID_PRICE, f"{name} {price} is out of range") from None
     if rest:
         raise Rejected(
             RejectReason.PRICE_OFF_TICK, f"{name} {price} is not a multiple of the tick size {inst.tick_size}"
@@ -75,7 +78,14 @@ def qty_to_lots(inst: Instrument, value: object) -> int:
     qty = parse_number(value, "qty", RejectReason.INVALID_QUANTITY)
     if qty <= 0:
         raise Rejected(RejectReason.INVALID_QUANTITY, f"qty must be positive, got {qty}")
-    lots, rest = divmod(qty, inst.lot_size)
+    try:
+        lots, rest = divmod(qty, inst.lot_size)
+    except ArithmeticError:  # DivisionImpossible: more lots than the decimal context holds
+        if qty > inst.max_qty:
+            raise Rejected(
+                RejectReason.QUANTITY_ABOVE_MAX, f"qty {qty} is above the maximum {inst.max_qty}"
+            ) from None
+        raise Rejected(RejectReason.INVALID_QUANTITY, f"qty {qty} is out of range") from None
     if rest:
         raise Rejected(
             RejectReason.QUANTITY_OFF_LOT, f"qty {qty} is not a multiple of the lot size {inst.lot_size}"
