@@ -19,7 +19,7 @@ from simulator.core.enums import CancelReason, LedgerKind, LiquiditySide, OrderS
 from simulator.core.events import Fill, OrderFilled, TradeOccurred
 from simulator.core.market import TradeRecord
 from simulator.core.positions import Position
-from simulator.core.risk import fee_for, reducible_lots
+from simulator.core.risk import fee_for, order_cost, reducible_lots
 
 if TYPE_CHECKING:
     from simulator.core.accounts import Account
@@ -110,10 +110,9 @@ def settle_fill(
     rate = inst.maker_fee if liquidity is LiquiditySide.MAKER else inst.taker_fee
     value = inst.value(price, qty)
     realized = closed = _ZERO
-    # The order's lock shrinks in proportion to what it fills; the last fill releases the rest.
-    release = order.locked if lots == leaves_before else order.locked * lots / leaves_before
-    order.locked -= release
+    last = lots == leaves_before
     if inst.is_spot:
+        release = _release(account, market, order, last)
         if order.side is Side.BUY:
             fee, fee_coin = qty * rate, inst.base
             if release:
@@ -131,11 +130,13 @@ def settle_fill(
     else:
         fee_coin = inst.settle
         fee = fee_for(inst, rate, value, qty, market.index_price)
-        if release:
-            account.balances[fee_coin].order_margin -= release
         position = position_for(ex, account, market, order.position_idx, now)
         signed = qty if order.side is Side.BUY else -qty
         realized, closed = position.apply(signed, price)
+        # After the position moved: a remainder that now closes it needs no margin.
+        release = _release(account, market, order, last)
+        if release:
+            account.balances[fee_coin].order_margin -= release
         if inst.is_option:
             account.book(fee_coin, -signed * value, LedgerKind.PREMIUM)
         else:
@@ -170,6 +171,34 @@ def settle_fill(
     )
     account.fills.append(fill)
     return fill
+
+
+def _release(account: Account, market: MarketState, order: Order, last: bool) -> Decimal:
+    """Take off the order's lock what a fill frees, and return it.
+
+    The last fill frees everything. Otherwise the lock is cut to what the remainder costs now
+    (:func:`~simulator.core.risk.order_cost`): a share in proportion to the lots filled would
+    leave a remainder resting at a worse price than the part that filled under-locked, and the
+    account short of funds it was never charged for.
+    """
+    locked = order.locked
+    if not locked:
+        return _ZERO
+    if not last:
+        _, cost = order_cost(
+            account,
+            market,
+            order.side,
+            order.leaves_lots,
+            order.price_ticks,
+            order.position_idx,
+            order.reduce_only,
+        )
+        if cost >= locked:
+            return _ZERO
+        locked -= cost
+    order.locked -= locked
+    return locked
 
 
 def position_for(
