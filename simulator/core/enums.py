@@ -119,9 +119,11 @@ _TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
             OrderStatus.REJECTED,
         }
     ),
+    # NEW -> REJECTED: an order refused on acceptance (a post-only order that would take).
     OrderStatus.NEW: frozenset(
         {
             OrderStatus.NEW,
+            OrderStatus.REJECTED,
             OrderStatus.PARTIALLY_FILLED,
             OrderStatus.FILLED,
             OrderStatus.CANCELLED,

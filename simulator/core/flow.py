@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from simulator.core import trading
@@ -41,8 +42,10 @@ class FlowConfig:
     half_spread_ticks: int = 1
     #: Largest random step of the mid per interval.
     drift_ticks: int = 2
-    min_lots: int = 1
-    max_lots: int = 100
+    #: Order sizes are drawn as a value in the quote coin between these bounds, so that a spot
+    #: pair with a tiny lot and an inverse contract of 1 USD get comparable books.
+    min_value: Decimal = Decimal(50)
+    max_value: Decimal = Decimal(20_000)
     #: Chance per interval and instrument of a taker market order.
     trade_probability: float = 0.3
     #: Maker orders cancelled per interval and instrument, at most.
@@ -51,8 +54,8 @@ class FlowConfig:
     move_marks: bool = True
 
     def __post_init__(self) -> None:
-        if self.interval_ms <= 0 or self.levels <= 0 or not 0 < self.min_lots <= self.max_lots:
-            raise CoreUsageError("flow needs interval_ms > 0, levels > 0 and 0 < min_lots <= max_lots")
+        if self.interval_ms <= 0 or self.levels <= 0 or not 0 < self.min_value <= self.max_value:
+            raise CoreUsageError("flow needs interval_ms > 0, levels > 0 and 0 < min_value <= max_value")
 
 
 class SyntheticFlow:
@@ -140,9 +143,7 @@ class SyntheticFlow:
         self._top_up(market, mid, Side.SELL)
         if rng.random() < cfg.trade_probability:
             side = Side.BUY if rng.random() < 0.5 else Side.SELL
-            self._place(
-                market, side, OrderType.MARKET, None, rng.randint(cfg.min_lots, cfg.max_lots), self.taker
-            )
+            self._place(market, side, OrderType.MARKET, None, self._lots(market, mid), self.taker)
 
     def _top_up(self, market: MarketState, mid: int, side: Side) -> None:
         cfg, rng = self.config, self.rng
@@ -157,9 +158,17 @@ class SyntheticFlow:
                 continue  # the maker never crosses: takers make the trades
             if price <= 0:
                 continue
-            self._place(
-                market, side, OrderType.LIMIT, price, rng.randint(cfg.min_lots, cfg.max_lots), self.maker
-            )
+            self._place(market, side, OrderType.LIMIT, price, self._lots(market, mid), self.maker)
+
+    def _lots(self, market: MarketState, mid: int) -> int:
+        """A random order size, in lots, worth between min_value and max_value of the quote coin."""
+        cfg = self.config
+        inst = market.instrument
+        value = cfg.min_value + (cfg.max_value - cfg.min_value) * Decimal(self.rng.random())
+        unit = inst.lot_size * inst.contract_size
+        if not inst.is_inverse:  # an inverse contract is worth contract_size of the quote coin
+            unit *= inst.tick_size * mid
+        return max(1, int(value / unit))
 
     def _place(
         self,
