@@ -138,7 +138,8 @@ def settle_fill(
         if release:
             account.balances[fee_coin].order_margin -= release
         if inst.is_option:
-            account.book(fee_coin, -signed * value, LedgerKind.PREMIUM)
+            # The buyer pays the premium (``value`` already counts the quantity), the seller gets it.
+            account.book(fee_coin, -value if order.side is Side.BUY else value, LedgerKind.PREMIUM)
         else:
             account.book(fee_coin, realized, LedgerKind.REALIZED_PNL)
         position.fees_paid += fee
