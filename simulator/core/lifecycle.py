@@ -78,11 +78,16 @@ def fire_triggers(ex: Exchange, market: MarketState) -> None:
 
 def _activate(ex: Exchange, market: MarketState, order: Order) -> None:
     now = ex.clock.now_ns()
+    account = ex.accounts[order.account_id]
+    inst = market.instrument
+    if order.close_on_trigger and risk.reducible_lots(account, inst, order.side, order.position_idx) <= 0:
+        # The position it protected closed earlier in this command (its take-profit filled and the
+        # fill moved the price through the stop-loss, say): deactivated, as when the position closes.
+        ex.cancel_internal(order, CancelReason.REDUCE_ONLY)
+        return
     order.transition(OrderStatus.TRIGGERED)
     order.updated_ns = now
     ex.emit(OrderTriggered(ex.next_seq(), now, order.view()))
-    account = ex.accounts[order.account_id]
-    inst = market.instrument
     try:
         if order.reduce_only or order.close_on_trigger:
             room = risk.reducible_lots(account, inst, order.side, order.position_idx)

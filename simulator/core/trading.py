@@ -379,7 +379,18 @@ def set_trading_stop(
         price = parse_number(value, kind.value, RejectReason.INVALID_TRIGGER)
         rises = (kind is StopKind.TAKE_PROFIT) == long
         plans.append((kind, price, TriggerDirection.RISE if rises else TriggerDirection.FALL))
-    # Validate every new trigger before touching the old ones, so a rejection changes nothing.
+    # Validate every new trigger, and the order that carries it, before touching the old ones, so
+    # a rejection changes nothing.
+    kinds = {kind for kind, _, _ in plans}
+    replaced = [
+        order
+        for order in market.conditionals
+        if order.account_id == account_id
+        and order.position_idx == position_idx
+        and order.close_on_trigger
+        and order.stop_kind in kinds
+    ]
+    commands = []
     for kind, price, direction in plans:
         if price:
             reference = market.reference_price(trigger_by)
@@ -393,36 +404,32 @@ def set_trading_stop(
                     RejectReason.INVALID_TRIGGER,
                     f"{kind.value} {price} must be {side} the {trigger_by.value} price {reference}",
                 )
-    for kind, price, direction in plans:
-        for order in list(market.conditionals):
-            if (
-                order.account_id == account_id
-                and order.position_idx == position_idx
-                and order.close_on_trigger
-                and order.stop_kind is kind
-            ):
-                ex.cancel_internal(order, CancelReason.USER)
+            commands.append(
+                NewOrder(
+                    account_id=account_id,
+                    instrument_id=inst.id,
+                    side=Side.SELL if long else Side.BUY,
+                    order_type=OrderType.MARKET,
+                    qty=inst.lot_size * int(abs(position.size) / inst.lot_size),
+                    reduce_only=True,
+                    close_on_trigger=True,
+                    position_idx=position_idx,
+                    trigger_price=price,
+                    trigger_by=trigger_by,
+                    trigger_direction=direction,
+                    stop_kind=kind,
+                )
+            )
+    for placed, cmd in enumerate(commands):
+        # Checked as it will be placed: after the replaced orders are gone and the earlier new ones in.
+        validate_new_order(ex, cmd, freed_slots=len(replaced) - placed)
+    for order in replaced:
+        ex.cancel_internal(order, CancelReason.USER)
+    for kind, price, _ in plans:
         if kind is StopKind.TAKE_PROFIT:
             position.take_profit = price or None
         else:
             position.stop_loss = price or None
-        if not price:
-            continue
-        place(
-            ex,
-            NewOrder(
-                account_id=account_id,
-                instrument_id=inst.id,
-                side=Side.SELL if long else Side.BUY,
-                order_type=OrderType.MARKET,
-                qty=inst.lot_size * int(abs(position.size) / inst.lot_size),
-                reduce_only=True,
-                close_on_trigger=True,
-                position_idx=position_idx,
-                trigger_price=price,
-                trigger_by=trigger_by,
-                trigger_direction=direction,
-                stop_kind=kind,
-            ),
-        )
+    for cmd in commands:
+        place(ex, cmd)
     _emit_positions(ex, account, market)

@@ -176,8 +176,12 @@ class CheckedOrder:
         self.quote_budget: Decimal | None = None
 
 
-def validate_new_order(ex: Exchange, cmd: NewOrder) -> CheckedOrder:
-    """Check a new order up to (not including) funds and post-only, which need its final size."""
+def validate_new_order(ex: Exchange, cmd: NewOrder, *, freed_slots: int = 0) -> CheckedOrder:
+    """Check a new order up to (not including) funds and post-only, which need its final size.
+
+    ``freed_slots``: open orders of the account that will be gone when the order is placed (a
+    take-profit replacing the old one), for the open-order limit.
+    """
     checked = CheckedOrder()
     account = checked.account = resolve_account(ex, cmd.account_id)
     market = checked.market = resolve_market(ex, cmd.instrument_id)
@@ -214,6 +218,9 @@ def validate_new_order(ex: Exchange, cmd: NewOrder) -> CheckedOrder:
     if cmd.quote_quantity:
         if not (inst.is_spot and is_market and cmd.side is Side.BUY):
             raise Rejected(RejectReason.INVALID_ORDER, "quote quantity is only for spot market buys")
+        if cmd.trigger_price is not None:
+            # Its size comes from the book when it is placed; a conditional order has no book yet.
+            raise Rejected(RejectReason.INVALID_ORDER, "a conditional order cannot have a quote quantity")
         budget = parse_number(cmd.qty, "qty", RejectReason.INVALID_QUANTITY)
         if budget <= 0:
             raise Rejected(RejectReason.INVALID_QUANTITY, f"qty must be positive, got {budget}")
@@ -236,7 +243,7 @@ def validate_new_order(ex: Exchange, cmd: NewOrder) -> CheckedOrder:
             RejectReason.DUPLICATE_CLIENT_ORDER_ID,
             f"client order id {cmd.client_order_id!r} was already used",
         )
-    if len(account.open_orders) >= ex.max_open_orders and account.is_checked:
+    if len(account.open_orders) - freed_slots >= ex.max_open_orders and account.is_checked:
         raise Rejected(
             RejectReason.TOO_MANY_OPEN_ORDERS, f"an account may hold at most {ex.max_open_orders} open orders"
         )

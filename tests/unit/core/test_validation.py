@@ -69,6 +69,11 @@ def spot_ask(ex: Exchange) -> None:
     ex.seed_book(SPOT, asks=[("30000", "1")])
 
 
+def spot_last_and_ask(ex: Exchange) -> None:
+    ex.record_trade(SPOT, "30000", "0.001")
+    ex.seed_book(SPOT, asks=[("30000", "1")])
+
+
 # (instrument, fields to change in the base order, set-up, expected reason)
 CASES = [
     # -- who and what
@@ -199,6 +204,13 @@ CASES = [
         spot_ask,
         R.INVALID_QUANTITY,
         id="quote-qty-negative",
+    ),
+    pytest.param(
+        SPOT,
+        {"quote_quantity": True, "order_type": OrderType.MARKET, "qty": "100", "trigger_price": "31000"},
+        spot_last_and_ask,
+        R.INVALID_ORDER,
+        id="quote-qty-conditional",
     ),
     pytest.param(
         LINEAR, {"close_on_trigger": True}, nothing, R.INVALID_ORDER, id="close-on-trigger-no-trigger"
