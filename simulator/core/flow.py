@@ -135,6 +135,17 @@ class SyntheticFlow:
                 ex.emit(IndexPriceChanged(ex.next_seq(), now, inst.id, price))
             ex._revalue(market)
         mine = [o for o in self.maker.open_orders.values() if o.instrument is inst]
+        # Re-quote: quotes the mid has moved through would stop the other side from being topped
+        # up (the maker never crosses), and the book would thin out on that side for good.
+        stale = [
+            o
+            for o in mine
+            if o.price_ticks is not None
+            and (o.price_ticks >= mid if o.side is Side.BUY else o.price_ticks <= mid)
+        ]
+        for order in stale:
+            ex.cancel_internal(order, CancelReason.USER)
+        mine = [o for o in mine if o.status.is_open]
         for _ in range(min(cfg.cancels_per_step, len(mine))):
             victim = mine.pop(rng.randrange(len(mine)))
             if victim.status.is_open:

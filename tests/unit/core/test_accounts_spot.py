@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal as D
 
 import pytest
@@ -211,6 +212,8 @@ def test_deposit_and_withdraw(ex: Exchange) -> None:
         (lambda ex: ex.book("spot:NOPE"), "no instrument 'spot:NOPE'"),
     ],
 )
-def test_setup_and_query_mistakes_raise_core_usage_errors(ex: Exchange, call, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_setup_and_query_mistakes_raise_core_usage_errors(
+    ex: Exchange, call: Callable[[Exchange], object], message: str
+) -> None:
     with pytest.raises(CoreUsageError, match=message):
         call(ex)
