@@ -30,6 +30,7 @@ from simulator.core.events import (
     PositionLiquidated,
 )
 from simulator.core.matching import position_for
+from simulator.core.trading import would_take
 
 if TYPE_CHECKING:
     from simulator.core.accounts import Account
@@ -94,6 +95,8 @@ def _activate(ex: Exchange, market: MarketState, order: Order) -> None:
             if room <= 0:
                 raise Rejected(RejectReason.REDUCE_ONLY_WOULD_INCREASE, "there is no position left to reduce")
             order.qty_lots = room if order.close_on_trigger else min(order.qty_lots, room)
+        if order.post_only and would_take(market, order):
+            raise Rejected(RejectReason.POST_ONLY_WOULD_TAKE, "the post-only order would take liquidity")
         ex.lock_funds(account, market, order)
     except Rejected as rejected:
         order.transition(OrderStatus.REJECTED)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from simulator.core import risk
 from simulator.core.enums import (
     CancelReason,
+    InstrumentStatus,
     MarginMode,
     OrderStatus,
     OrderType,
@@ -127,7 +128,7 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
     order.order_id = ex.ids.next_order_id()
     if cmd.client_order_id:
         account.client_ids[cmd.client_order_id] = order.order_id
-    if cmd.post_only and not conditional and _would_take(market, order):
+    if cmd.post_only and not conditional and would_take(market, order):
         order.transition(OrderStatus.REJECTED)
         order.reject_reason = RejectReason.POST_ONLY_WOULD_TAKE
         account.close(order)
@@ -159,7 +160,8 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
     return order
 
 
-def _would_take(market: MarketState, order: Order) -> bool:
+def would_take(market: MarketState, order: Order) -> bool:
+    """Whether a limit ``order`` would trade against the book right now (what post-only forbids)."""
     book = market.book
     if order.side is Side.BUY:
         best = book.best_ask()
@@ -197,6 +199,11 @@ def amend(ex: Exchange, cmd: AmendOrder) -> Order:
     account = resolve_account(ex, cmd.account_id)
     market = resolve_market(ex, cmd.instrument_id)
     inst = market.instrument
+    if market.status is not InstrumentStatus.TRADING:
+        # An amend can cross and trade; orders can still be cancelled.
+        raise Rejected(
+            RejectReason.INSTRUMENT_NOT_TRADING, f"{inst.symbol} is not trading ({market.status.value})"
+        )
     order = find_order(ex, account, market, cmd.order_id, cmd.client_order_id)
     new_lots = order.qty_lots if cmd.qty is None else qty_to_lots(inst, cmd.qty)
     new_price = order.price_ticks
@@ -226,7 +233,8 @@ def amend(ex: Exchange, cmd: AmendOrder) -> Order:
         )
     old = (order.qty_lots, order.price_ticks)
     order.qty_lots, order.price_ticks = new_lots, new_price
-    if order.post_only and _would_take(market, order):
+    # An untriggered order is checked when it fires, as it was when it was placed.
+    if order.post_only and order.status is not OrderStatus.UNTRIGGERED and would_take(market, order):
         order.qty_lots, order.price_ticks = old
         raise Rejected(RejectReason.POST_ONLY_WOULD_TAKE, "the amended post-only order would take liquidity")
     if order.status is not OrderStatus.UNTRIGGERED:

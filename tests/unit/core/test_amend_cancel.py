@@ -386,3 +386,19 @@ def test_batches_run_each_command_on_its_own(ex: Exchange) -> None:
     )
     assert [(r.ok, r.reason) for r in cancelled] == [(True, None), (False, RejectReason.ORDER_NOT_FOUND)]
     assert [(o.client_order_id, o.qty) for o in ex.open_orders("alice")] == [("b1", D("0.2"))]
+
+
+def test_no_amend_while_halted_but_cancel_works(ex: Exchange, snapshot: Callable[..., Any]) -> None:
+    from simulator.core import InstrumentStatus
+
+    mine = place(ex, "alice", BUY, "0.1", "29000")
+    place(ex, "mm", SELL, "1", "30000")
+    ex.set_instrument_status(LINEAR, InstrumentStatus.HALTED)
+    before = snapshot(ex)
+    # An amend through the ask would trade on a halted instrument.
+    result = amend(ex, mine, price="30000")
+    assert (result.ok, result.reason) == (False, RejectReason.INSTRUMENT_NOT_TRADING)
+    assert amend(ex, mine, qty="0.05").reason is RejectReason.INSTRUMENT_NOT_TRADING
+    assert snapshot(ex) == before
+    assert list(ex.market(LINEAR).trades) == []
+    assert ex.cancel_order(CancelOrder("alice", LINEAR, order_id=mine)).ok

@@ -10,6 +10,7 @@ import pytest
 
 from simulator.core import (
     NS_PER_S,
+    AmendOrder,
     CancelReason,
     Exchange,
     InstrumentStatus,
@@ -376,3 +377,34 @@ def test_a_trading_stop_on_a_halted_instrument_changes_nothing(
     result = ex.set_trading_stop("alice", LINEAR, take_profit="32000")
     assert (result.ok, result.reason) == (False, RejectReason.INSTRUMENT_NOT_TRADING)
     assert snapshot(ex) == before
+
+
+# -- post-only conditional orders ---------------------------------------------------------------------
+
+
+def test_a_post_only_stop_limit_that_would_take_when_it_fires_is_rejected(market: Exchange) -> None:
+    order_id = stop(market, BUY, "30500", price="31000", post_only=True)
+    events = market.record_trade(LINEAR, "30500", "0.001")
+    assert [type(e).__name__ for e in events][:3] == ["TradeOccurred", "OrderTriggered", "OrderRejected"]
+    [rejected] = [e for e in events if isinstance(e, OrderRejected)]
+    assert (rejected.reason, rejected.order.status) == (
+        RejectReason.POST_ONLY_WOULD_TAKE,
+        OrderStatus.REJECTED,
+    )
+    assert market.fills("alice") == []
+    assert market.balance("alice", "USDT").order_margin == 0
+    assert status(market, order_id) is OrderStatus.REJECTED
+
+
+def test_a_post_only_stop_limit_that_does_not_cross_rests_when_it_fires(market: Exchange) -> None:
+    order_id = stop(market, BUY, "30500", price="30900", post_only=True)
+    market.record_trade(LINEAR, "30500", "0.001")
+    assert status(market, order_id) is OrderStatus.NEW
+    assert market.book(LINEAR).bids[0] == (D("30900"), D("0.1"))
+
+
+def test_an_untriggered_post_only_order_may_be_amended_through_the_book(market: Exchange) -> None:
+    # Whether it would take is decided when it fires, as when it was placed.
+    order_id = stop(market, BUY, "30800", price="30000", post_only=True)
+    result = market.amend_order(AmendOrder("alice", LINEAR, order_id=order_id, price="31500"))
+    assert (result.ok, result.order.price, result.order.status) == (True, D("31500"), OrderStatus.UNTRIGGERED)
