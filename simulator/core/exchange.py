@@ -243,15 +243,7 @@ class Exchange(SetupMixin, QueryMixin):
         if budget is not None:
             coin, cost = inst.quote, budget
         else:
-            coin, cost = risk.order_cost(
-                account,
-                market,
-                order.side,
-                order.leaves_lots,
-                order.price_ticks,
-                order.position_idx,
-                order.reduce_only,
-            )
+            coin, cost = risk.remainder_cost(account, market, order)
         have = risk.available(self, account, coin)
         if cost > have:
             reason = RejectReason.INSUFFICIENT_BALANCE if inst.is_spot else RejectReason.INSUFFICIENT_MARGIN
@@ -262,15 +254,7 @@ class Exchange(SetupMixin, QueryMixin):
         """Re-cost an amended order; rejects (changing nothing) if the increase is not affordable."""
         if not account.is_checked:
             return
-        coin, cost = risk.order_cost(
-            account,
-            market,
-            order.side,
-            order.leaves_lots,
-            order.price_ticks,
-            order.position_idx,
-            order.reduce_only,
-        )
+        coin, cost = risk.remainder_cost(account, market, order)
         delta = cost - order.locked
         if delta > 0:
             have = risk.available(self, account, coin)

@@ -19,7 +19,7 @@ from simulator.core.enums import CancelReason, LedgerKind, LiquiditySide, OrderS
 from simulator.core.events import Fill, OrderFilled, TradeOccurred
 from simulator.core.market import TradeRecord
 from simulator.core.positions import Position
-from simulator.core.risk import fee_for, order_cost, reducible_lots
+from simulator.core.risk import fee_for, reducible_lots, remainder_cost
 
 if TYPE_CHECKING:
     from simulator.core.accounts import Account
@@ -186,15 +186,7 @@ def _release(account: Account, market: MarketState, order: Order, last: bool) ->
     if not locked:
         return _ZERO
     if not last:
-        _, cost = order_cost(
-            account,
-            market,
-            order.side,
-            order.leaves_lots,
-            order.price_ticks,
-            order.position_idx,
-            order.reduce_only,
-        )
+        _, cost = remainder_cost(account, market, order)
         if cost >= locked:
             return _ZERO
         locked -= cost

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from simulator.core.book import OrderBook
     from simulator.core.exchange import Exchange
     from simulator.core.market import MarketState
+    from simulator.core.orders import Order
 
 __all__ = [
     "OPTION_FEE_CAP",
@@ -162,6 +163,19 @@ def order_cost(
             margin = value / leverage
         cost += margin + fee
     return coin, cost * opening_share
+
+
+def remainder_cost(account: Account, market: MarketState, order: Order) -> tuple[str, Decimal]:
+    """:func:`order_cost` of what is left of ``order``."""
+    return order_cost(
+        account,
+        market,
+        order.side,
+        order.qty_lots - order.filled_lots,
+        order.price_ticks,
+        order.position_idx,
+        order.reduce_only,
+    )
 
 
 def position_totals(ex: Exchange, account: Account, coin: str) -> tuple[Decimal, Decimal]:

@@ -228,27 +228,26 @@ class SetupMixin:
 
     # -- market scripting -----------------------------------------------------------------------
 
-    def set_mark_price(self: Exchange, instrument_id: str, price: Decimal | str | int) -> tuple[Any, ...]:
+    def _mover(
+        self: Exchange, instrument_id: str, which: str, price: Decimal | str | int
+    ) -> Callable[[], None]:
+        """A callback that sets the mark or index price of an instrument and revalues holders."""
         market = self._market(instrument_id)
-        value = _decimal(price, "mark price")
+        value = _decimal(price, f"{which} price")
+        event = MarkPriceChanged if which == "mark" else IndexPriceChanged
 
         def move() -> None:
-            market.mark_price = value
-            self.emit(MarkPriceChanged(self.next_seq(), self.clock.now_ns(), instrument_id, value))
+            setattr(market, f"{which}_price", value)
+            self.emit(event(self.next_seq(), self.clock.now_ns(), instrument_id, value))
             self._revalue(market)
 
-        return self._run(move)[1]
+        return move
+
+    def set_mark_price(self: Exchange, instrument_id: str, price: Decimal | str | int) -> tuple[Any, ...]:
+        return self._run(self._mover(instrument_id, "mark", price))[1]
 
     def set_index_price(self: Exchange, instrument_id: str, price: Decimal | str | int) -> tuple[Any, ...]:
-        market = self._market(instrument_id)
-        value = _decimal(price, "index price")
-
-        def move() -> None:
-            market.index_price = value
-            self.emit(IndexPriceChanged(self.next_seq(), self.clock.now_ns(), instrument_id, value))
-            self._revalue(market)
-
-        return self._run(move)[1]
+        return self._run(self._mover(instrument_id, "index", price))[1]
 
     def _revalue(self: Exchange, market: MarketState) -> None:
         """A reference price moved: re-check triggers and every holder's funds."""
@@ -337,28 +336,12 @@ class SetupMixin:
     def schedule_mark_price(
         self: Exchange, instrument_id: str, at_ns: int, price: Decimal | str | int
     ) -> None:
-        market = self._market(instrument_id)
-        value = _decimal(price, "mark price")
-
-        def move() -> None:
-            market.mark_price = value
-            self.emit(MarkPriceChanged(self.next_seq(), self.clock.now_ns(), instrument_id, value))
-            self._revalue(market)
-
-        self._schedule(at_ns, move)
+        self._schedule(at_ns, self._mover(instrument_id, "mark", price))
 
     def schedule_index_price(
         self: Exchange, instrument_id: str, at_ns: int, price: Decimal | str | int
     ) -> None:
-        market = self._market(instrument_id)
-        value = _decimal(price, "index price")
-
-        def move() -> None:
-            market.index_price = value
-            self.emit(IndexPriceChanged(self.next_seq(), self.clock.now_ns(), instrument_id, value))
-            self._revalue(market)
-
-        self._schedule(at_ns, move)
+        self._schedule(at_ns, self._mover(instrument_id, "index", price))
 
     def schedule(self: Exchange, at_ns: int, action: Callable[[Exchange], None]) -> None:
         """Run ``action(exchange)`` at ``at_ns`` on the venue clock, inside a command boundary."""
