@@ -322,9 +322,29 @@ def set_leverage(ex: Exchange, account_id: str, instrument_id: str, leverage: ob
     if value == previous:
         raise Rejected(RejectReason.LEVERAGE_NOT_MODIFIED, f"leverage is already {previous}")
     account.leverage[inst.id] = value
-    if account.is_checked and risk.available(ex, account, inst.settle) < 0:
+    # Open orders on the instrument hold margin at the leverage too (untriggered ones hold none
+    # yet): re-cost them, and accept the change only if the account can afford all of it.
+    recosted = []
+    if account.is_checked:
+        for order in account.open_orders.values():
+            if order.instrument is inst and order.status is not OrderStatus.UNTRIGGERED:
+                _, cost = risk.order_cost(
+                    account,
+                    market,
+                    order.side,
+                    order.leaves_lots,
+                    order.price_ticks,
+                    order.position_idx,
+                    order.reduce_only,
+                )
+                recosted.append((order, cost - order.locked))
+    extra = sum((delta for _, delta in recosted), _ZERO)
+    if account.is_checked and risk.available(ex, account, inst.settle) - extra < 0:
         account.leverage[inst.id] = previous
         raise Rejected(RejectReason.INSUFFICIENT_MARGIN, f"not enough margin for leverage {value}")
+    for order, delta in recosted:
+        if delta:
+            ex.add_lock(account, order, inst.settle, delta)
     ex.touch_balance(account, inst.settle)
     _emit_positions(ex, account, market)
 

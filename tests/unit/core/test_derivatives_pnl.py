@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
@@ -248,6 +250,36 @@ def test_leverage_changes_position_margin_and_is_reported(ex: Exchange) -> None:
     # Orders are costed at the account's leverage: 1 BTC @ 30000 / 20 + fee 16.5.
     ex.place_order(NewOrder("alice", LINEAR, BUY, LIMIT, "1", "29000"))
     assert ex.balance("alice", "USDT").order_margin == D("1450") + D("15.95")
+
+
+def test_leverage_change_recosts_open_orders(ex: Exchange) -> None:
+    placed = ex.place_order(NewOrder("alice", LINEAR, BUY, LIMIT, "1", "30000"))
+    assert placed.order is not None
+    # At 10x: 3000 + 16.5 fee. At 20x: 1500 + 16.5.
+    assert ex.balance("alice", "USDT").order_margin == D("3016.5")
+    assert ex.set_leverage("alice", LINEAR, "20").ok
+    assert ex.balance("alice", "USDT").order_margin == D("1516.5")
+    assert ex.set_leverage("alice", LINEAR, "2").ok
+    assert ex.balance("alice", "USDT").order_margin == D("15016.5")
+    assert ex.accounts["alice"].open_orders[placed.order.order_id].locked == D("15016.5")
+
+
+def test_leverage_decrease_that_open_orders_cannot_afford_is_rejected(
+    ex: Exchange, snapshot: Callable[..., Any]
+) -> None:
+    ex.add_account("carol", balances={"USDT": "5000"})
+    assert ex.place_order(NewOrder("carol", LINEAR, BUY, LIMIT, "1", "30000")).ok
+    before = snapshot(ex, "carol")
+    # At 1x the resting order would need 30016.5: more than carol has.
+    result = ex.set_leverage("carol", LINEAR, "1")
+    assert (result.ok, result.reason) == (False, RejectReason.INSUFFICIENT_MARGIN)
+    assert snapshot(ex, "carol") == before
+    # Had it been accepted, the fill would have liquidated her at once.
+    ex.participant("mm")
+    events = ex.place_order(NewOrder("mm", LINEAR, SELL, MARKET, "1")).events
+    assert [type(e).__name__ for e in events].count("PositionLiquidated") == 0
+    position = ex.position("carol", LINEAR)
+    assert position is not None and position.size == D("1")
 
 
 def test_leverage_accepts_ints_and_decimals(ex: Exchange) -> None:
