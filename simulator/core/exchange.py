@@ -391,6 +391,11 @@ class Exchange(SetupMixin, QueryMixin):
             orders = trading.cancel_all(self, cmd)
         except Rejected:
             orders = []
+        except BaseException:
+            # As in _run: an unexpected error must not leave the exchange inside a command.
+            self._in_command = False
+            self._events.clear()
+            raise
         events = self._end()
         return CancelAllResult(tuple(o.view() for o in orders), events)
 

@@ -98,14 +98,15 @@ def qty_to_lots(inst: Instrument, value: object) -> int:
 
 
 def resolve_account(ex: Exchange, account_id: str) -> Account:
-    account = ex.accounts.get(account_id)
+    # A non-string id (a list, say) is no account: looking it up must not raise.
+    account = ex.accounts.get(account_id) if isinstance(account_id, str) else None
     if account is None:
         raise Rejected(RejectReason.UNKNOWN_ACCOUNT, f"no account {account_id!r}")
     return account
 
 
 def resolve_market(ex: Exchange, instrument_id: str) -> MarketState:
-    market = ex.markets.get(instrument_id)
+    market = ex.markets.get(instrument_id) if isinstance(instrument_id, str) else None
     if market is None:
         raise Rejected(RejectReason.UNKNOWN_INSTRUMENT, f"no instrument {instrument_id!r}")
     return market

@@ -402,3 +402,19 @@ def test_no_amend_while_halted_but_cancel_works(ex: Exchange, snapshot: Callable
     assert snapshot(ex) == before
     assert list(ex.market(LINEAR).trades) == []
     assert ex.cancel_order(CancelOrder("alice", LINEAR, order_id=mine)).ok
+
+
+def test_an_unexpected_error_in_cancel_all_does_not_wedge_the_exchange(
+    ex: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.core import trading
+
+    def boom(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(trading, "cancel_all", boom)
+    with pytest.raises(RuntimeError, match="boom"):
+        ex.cancel_all(CancelAll("alice"))
+    monkeypatch.undo()
+    assert ex.place_order(NewOrder("alice", LINEAR, BUY, LIMIT, "0.1", "29000")).ok
+    assert len(ex.cancel_all(CancelAll("alice")).cancelled) == 1

@@ -629,3 +629,34 @@ def test_ticks_and_lots_conversion() -> None:
     with pytest.raises(Rejected) as info:
         price_to_ticks(inst, "0.001", "trigger price")
     assert info.value.message == "trigger price 0.001 is not a multiple of the tick size 0.01"
+
+
+# -- ids of the wrong type ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [["alice"], {"id": 1}, {"alice"}, None, 7])
+def test_ids_of_the_wrong_type_are_rejected_not_raised(
+    ex: Exchange, snapshot: Callable[..., Any], bad: Any
+) -> None:
+    from simulator.core import CancelAll
+
+    before = snapshot(ex)
+    results = [
+        ex.place_order(NewOrder(bad, LINEAR, Side.BUY, OrderType.LIMIT, "0.01", "30000")),
+        ex.amend_order(AmendOrder(bad, LINEAR, order_id="1", qty="1")),
+        ex.cancel_order(CancelOrder(bad, LINEAR, order_id="1")),
+        ex.set_leverage(bad, LINEAR, "5"),
+    ]
+    assert [r.reason for r in results] == [R.UNKNOWN_ACCOUNT] * 4
+    results = [
+        ex.place_order(NewOrder("alice", bad, Side.BUY, OrderType.LIMIT, "0.01", "30000")),
+        ex.amend_order(AmendOrder("alice", bad, order_id="1", qty="1")),
+        ex.cancel_order(CancelOrder("alice", bad, order_id="1")),
+        ex.set_leverage("alice", bad, "5"),
+    ]
+    assert [r.reason for r in results] == [R.UNKNOWN_INSTRUMENT] * 4
+    assert ex.cancel_all(CancelAll(bad)).cancelled == ()
+    assert ex.cancel_all(CancelAll("alice", instrument_id=bad)).cancelled == ()
+    assert snapshot(ex) == before
+    # And the exchange is still usable.
+    assert ex.place_order(NewOrder("alice", LINEAR, Side.BUY, OrderType.LIMIT, "0.01", "29000")).ok
