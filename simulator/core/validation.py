@@ -259,7 +259,9 @@ def validate_new_order(ex: Exchange, cmd: NewOrder, *, freed_slots: int = 0) -> 
             else risk.reference_fill_price(market, cmd.side)
         )
         if reference is not None:
-            value = reference * inst.lot_size * checked.lots * inst.contract_size
+            value = inst.lot_size * checked.lots * inst.contract_size
+            if not inst.is_inverse:  # an inverse contract is worth contract_size of the quote coin
+                value *= reference
             if value < inst.min_notional:
                 raise Rejected(
                     RejectReason.NOTIONAL_BELOW_MIN,

@@ -660,3 +660,29 @@ def test_ids_of_the_wrong_type_are_rejected_not_raised(
     assert snapshot(ex) == before
     # And the exchange is still usable.
     assert ex.place_order(NewOrder("alice", LINEAR, Side.BUY, OrderType.LIMIT, "0.01", "29000")).ok
+
+
+def test_inverse_min_notional_is_counted_in_the_quote_coin() -> None:
+    from simulator.core import Instrument, InstrumentKind
+
+    ex = Exchange()
+    ex.add_instrument(
+        Instrument(
+            symbol="BTCUSD",
+            kind=InstrumentKind.INVERSE_PERPETUAL,
+            base="BTC",
+            quote="USD",
+            settle="BTC",
+            tick_size=D("0.5"),
+            lot_size=D("1"),
+            min_qty=D("1"),
+            max_qty=D("1000000"),
+            min_notional=D("10"),
+        )
+    )
+    ex.add_account("alice", balances={"BTC": "1"})
+    # 5 contracts of 1 USD are worth 5 USD, whatever the price: below the 10 USD minimum.
+    small = ex.place_order(NewOrder("alice", INVERSE, Side.BUY, OrderType.LIMIT, "5", "30000"))
+    assert (small.ok, small.reason) == (False, R.NOTIONAL_BELOW_MIN)
+    assert small.message == "order value 5 is below the minimum 10"
+    assert ex.place_order(NewOrder("alice", INVERSE, Side.BUY, OrderType.LIMIT, "10", "30000")).ok
