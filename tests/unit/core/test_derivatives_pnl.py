@@ -329,3 +329,35 @@ def test_seed_position_gives_the_counterparty_the_other_side(ex: Exchange) -> No
     ]
     assert ex.balance("alice", "USDT").total == D("100000")  # no cash changes hands
     assert ex.market(LINEAR).holders.keys() == {("alice", 0), (MARKET_ACCOUNT, 0)}
+
+
+def test_inverse_order_average_price_is_harmonic(ex: Exchange) -> None:
+    ex.participant("mm")
+    ex.place_order(NewOrder("mm", INVERSE, SELL, LIMIT, "1000", "30000"))
+    ex.place_order(NewOrder("mm", INVERSE, SELL, LIMIT, "1000", "40000"))
+    result = ex.place_order(NewOrder("alice", INVERSE, BUY, MARKET, "2000"))
+    assert result.order is not None
+    view = ex.order("alice", result.order.order_id)
+    # Value 1000/30000 + 1000/40000 = 7/120 BTC; 2000 / (7/120) = 34285.71..., not 35000.
+    assert view.cum_value == D(1000) / D(30000) + D(1000) / D(40000)
+    assert view.avg_price == D(2000) / view.cum_value
+    assert round(view.avg_price, 2) == D("34285.71")
+
+
+def test_hedge_mode_trading_stop_protects_one_side(ex: Exchange) -> None:
+    assert ex.set_position_mode("alice", LINEAR, PositionMode.HEDGE).ok
+    ex.seed_position("alice", LINEAR, "1", "30000", position_idx=1)
+    ex.seed_position("alice", LINEAR, "-2", "30000", position_idx=2)
+    ex.record_trade(LINEAR, "30000", "0.001")
+    assert ex.set_trading_stop("alice", LINEAR, position_idx=1, stop_loss="29000").ok
+    assert (
+        ex.set_trading_stop("alice", LINEAR, position_idx=0, stop_loss="29000").reason
+        is RejectReason.INVALID_ORDER
+    )
+    ex.participant("mm")
+    ex.place_order(NewOrder("mm", LINEAR, BUY, LIMIT, "5", "28900"))
+    ex.record_trade(LINEAR, "29000", "0.001")
+    long, short = ex.position("alice", LINEAR, 1), ex.position("alice", LINEAR, 2)
+    assert long is not None and short is not None
+    # Only the long was closed (sold at 28900: -1100); the short is untouched.
+    assert (long.size, long.realized_pnl, short.size) == (0, D("-1100"), D("-2"))

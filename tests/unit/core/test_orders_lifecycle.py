@@ -571,3 +571,113 @@ def test_order_view_conversions(book: Exchange) -> None:
     assert view.instrument_id == LINEAR
     assert view.cum_value == D("15000")
     assert view.cum_fee == D("15000") * D("0.00055")
+
+
+# -- spot combinations -----------------------------------------------------------------------------
+
+# Spot book: asks 30000 x 0.01, 30100 x 0.01; bids 29900 x 0.01.
+# (order, status, cancel reason, fills, USDT locked after, BTC locked after)
+SPOT_COMBINATIONS = [
+    pytest.param(
+        NewOrder("alice", SPOT, BUY, MARKET, "0.015"),
+        S.FILLED,
+        None,
+        [("30000", "0.01"), ("30100", "0.005")],
+        "0",
+        "0",
+        id="market-buy",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, SELL, MARKET, "0.005"),
+        S.FILLED,
+        None,
+        [("29900", "0.005")],
+        "0",
+        "0",
+        id="market-sell",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, BUY, LIMIT, "0.015", "30000", time_in_force=IOC),
+        S.CANCELLED,
+        C.IOC_REMAINDER,
+        [("30000", "0.01")],
+        "0",
+        "0",
+        id="ioc-buy",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, BUY, LIMIT, "0.015", "30000", time_in_force=FOK),
+        S.CANCELLED,
+        C.FOK_NOT_FILLABLE,
+        [],
+        "0",
+        "0",
+        id="fok-buy",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, BUY, LIMIT, "0.015", "30050"),
+        S.PARTIALLY_FILLED,
+        None,
+        [("30000", "0.01")],
+        "150.25",  # 0.005 resting at 30050
+        "0",
+        id="gtc-buy-partial",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, BUY, LIMIT, "0.01", "29950", post_only=True),
+        S.NEW,
+        None,
+        [],
+        "299.5",
+        "0",
+        id="post-only-buy",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, SELL, LIMIT, "0.02", "30050", time_in_force=GTD, expire_ns=EXPIRE),
+        S.NEW,
+        None,
+        [],
+        "0",
+        "0.02",
+        id="gtd-sell",
+    ),
+    pytest.param(
+        NewOrder("alice", SPOT, SELL, LIMIT, "0.02", "29900"),
+        S.PARTIALLY_FILLED,
+        None,
+        [("29900", "0.01")],
+        "0",
+        "0.01",
+        id="gtc-sell-partial",
+    ),
+]
+
+
+@pytest.mark.parametrize(("cmd", "status", "reason", "fills", "usdt_locked", "btc_locked"), SPOT_COMBINATIONS)
+def test_spot_order_combinations(
+    ex: Exchange,
+    cmd: NewOrder,
+    status: OrderStatus,
+    reason: CancelReason | None,
+    fills: list[tuple[str, str]],
+    usdt_locked: str,
+    btc_locked: str,
+) -> None:
+    ex.seed_book(SPOT, bids=[("29900", "0.01")], asks=[("30000", "0.01"), ("30100", "0.01")])
+    result = ex.place_order(cmd)
+    assert result.ok and result.order is not None
+    view = ex.order("alice", result.order.order_id)
+    assert (view.status, view.cancel_reason) == (status, reason)
+    got = [
+        (e.fill.price, e.fill.qty)
+        for e in result.events
+        if isinstance(e, OrderFilled) and e.fill.account_id == "alice"
+    ]
+    assert got == [(D(p), D(q)) for p, q in fills]
+    assert ex.balance("alice", "USDT").locked == D(usdt_locked)
+    assert ex.balance("alice", "BTC").locked == D(btc_locked)
+    # Spot fees: the buyer pays 0.1% of the BTC it receives, the seller 0.1% of the USDT.
+    bought = sum((D(q) for _, q in fills), D(0)) if cmd.side is BUY else D(0)
+    sold_value = sum((D(p) * D(q) for p, q in fills), D(0)) if cmd.side is SELL else D(0)
+    assert view.cum_fee == (bought * D("0.001") if cmd.side is BUY else sold_value * D("0.001"))
+    assert not ex.market(SPOT).book.is_crossed()
