@@ -52,6 +52,13 @@ def _decimal(value: Decimal | str | int, what: str) -> Decimal:
     return number
 
 
+def _price(value: Decimal | str | int, what: str) -> Decimal:
+    number = _decimal(value, what)
+    if number <= 0:  # a zero mark would divide by zero in inverse contract math
+        raise CoreUsageError(f"{what} must be positive, got {value!r}")
+    return number
+
+
 class SetupMixin:
     """Set-up, scripting and time control for :class:`~simulator.core.exchange.Exchange`."""
 
@@ -78,11 +85,11 @@ class SetupMixin:
             status = InstrumentStatus.PRE_LAUNCH if pre_launch else InstrumentStatus.TRADING
         market = MarketState(instrument, status)
         if last_price is not None:
-            market.last_price = _decimal(last_price, "last_price")
+            market.last_price = _price(last_price, "last_price")
         if mark_price is not None:
-            market.mark_price = _decimal(mark_price, "mark_price")
+            market.mark_price = _price(mark_price, "mark_price")
         if index_price is not None:
-            market.index_price = _decimal(index_price, "index_price")
+            market.index_price = _price(index_price, "index_price")
         if funding_rate is not None:
             market.funding_rate = _decimal(funding_rate, "funding_rate")
         self.markets[instrument.id] = market
@@ -233,7 +240,7 @@ class SetupMixin:
     ) -> Callable[[], None]:
         """A callback that sets the mark or index price of an instrument and revalues holders."""
         market = self._market(instrument_id)
-        value = _decimal(price, f"{which} price")
+        value = _price(price, f"{which} price")
         event = MarkPriceChanged if which == "mark" else IndexPriceChanged
 
         def move() -> None:
@@ -259,7 +266,7 @@ class SetupMixin:
         self._market(instrument_id).funding_rate = _decimal(rate, "funding rate")
 
     def set_settlement_price(self: Exchange, instrument_id: str, price: Decimal | str | int) -> None:
-        self._market(instrument_id).settlement_price = _decimal(price, "settlement price")
+        self._market(instrument_id).settlement_price = _price(price, "settlement price")
 
     def set_instrument_status(
         self: Exchange, instrument_id: str, status: InstrumentStatus
@@ -288,10 +295,14 @@ class SetupMixin:
         market = self._market(instrument_id)
         inst = market.instrument
         value = _decimal(price, "trade price")
-        ticks, rest = divmod(value, inst.tick_size)
-        lots, lot_rest = divmod(_decimal(qty, "trade qty"), inst.lot_size)
+        problem = CoreUsageError(f"a scripted trade needs a price on tick and a qty on lot for {inst.id}")
+        try:
+            ticks, rest = divmod(value, inst.tick_size)
+            lots, lot_rest = divmod(_decimal(qty, "trade qty"), inst.lot_size)
+        except ArithmeticError:  # more ticks or lots than the decimal context holds
+            raise problem from None
         if rest or lot_rest or ticks <= 0 or lots <= 0:
-            raise CoreUsageError(f"a scripted trade needs a price on tick and a qty on lot for {inst.id}")
+            raise problem
 
         def trade() -> None:
             now = self.clock.now_ns()

@@ -210,6 +210,12 @@ def test_deposit_and_withdraw(ex: Exchange) -> None:
         (lambda ex: ex.open_orders("mallory"), "no account 'mallory'"),
         (lambda ex: ex.order("alice", "404"), "has no order '404'"),
         (lambda ex: ex.book("spot:NOPE"), "no instrument 'spot:NOPE'"),
+        (lambda ex: ex.set_mark_price("inverse:BTCUSD", "0"), "mark price must be positive"),
+        (lambda ex: ex.set_index_price("linear:BTCUSDT", "-1"), "index price must be positive"),
+        (lambda ex: ex.schedule_mark_price("linear:BTCUSDT", 0, "0"), "mark price must be positive"),
+        (lambda ex: ex.set_settlement_price("linear:BTC-15NOV23", "0"), "settlement price must be positive"),
+        (lambda ex: ex.record_trade("linear:BTCUSDT", "1e40", "0.001"), "a scripted trade needs a price"),
+        (lambda ex: ex.record_trade("linear:BTCUSDT", "30000", "1e40"), "a scripted trade needs a price"),
     ],
 )
 def test_setup_and_query_mistakes_raise_core_usage_errors(
@@ -217,3 +223,6 @@ def test_setup_and_query_mistakes_raise_core_usage_errors(
 ) -> None:
     with pytest.raises(CoreUsageError, match=message):
         call(ex)
+    # Nothing was half done: the exchange still answers, and no reference price moved.
+    assert ex.place_order(NewOrder("alice", SPOT, BUY, LIMIT, "0.01", "20000")).ok
+    assert all(m.mark_price is None and m.index_price is None for m in ex.markets.values())
