@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from simulator.server.journal.entries import (
     Entry,
+    ErrorEntry,
     FaultEntry,
     Headers,
     HttpEntry,
@@ -65,6 +66,7 @@ __all__ = [
     "Entry",
     "EntryKind",
     "EntryMatch",
+    "ErrorEntry",
     "FaultEntry",
     "FaultPhase",
     "FrameKind",

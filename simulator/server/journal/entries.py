@@ -33,6 +33,7 @@ from simulator.server.journal.plain import plain
 __all__ = [
     "ENTRY_TYPES",
     "Entry",
+    "ErrorEntry",
     "FaultEntry",
     "Headers",
     "HttpEntry",
@@ -224,7 +225,28 @@ class FaultEntry(NamedTuple):
     as_dict = _as_dict
 
 
-Entry: TypeAlias = HttpEntry | WsOpen | WsFrame | WsClose | SubscriptionEntry | FaultEntry
+class ErrorEntry(NamedTuple):
+    """An exception raised inside the simulator while it served traffic (house rule 10).
+
+    The server records it here and re-raises it into the test; the entry lets a reader of the
+    journal (the control plane, a conformance excerpt) see where the venue itself went wrong.
+    """
+
+    seq: int
+    ts_ns: int
+    #: Where it was raised: ``http`` (the request path), ``dialect``, ``driver`` (timers), ``control``.
+    source: str
+    #: The exception's qualified class name, e.g. ``KeyError``.
+    error_type: str
+    message: str
+    #: The formatted traceback.
+    traceback: str
+
+    KIND = EntryKind.ERROR
+    as_dict = _as_dict
+
+
+Entry: TypeAlias = HttpEntry | WsOpen | WsFrame | WsClose | SubscriptionEntry | FaultEntry | ErrorEntry
 
 #: Entry type by kind, in the order of :class:`EntryKind`.
 ENTRY_TYPES: dict[EntryKind, type[Entry]] = {
@@ -234,4 +256,5 @@ ENTRY_TYPES: dict[EntryKind, type[Entry]] = {
     EntryKind.WS_CLOSE: WsClose,
     EntryKind.SUBSCRIPTION: SubscriptionEntry,
     EntryKind.FAULT: FaultEntry,
+    EntryKind.ERROR: ErrorEntry,
 }

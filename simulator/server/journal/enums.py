@@ -30,6 +30,7 @@ class EntryKind(StrEnum):
     WS_CLOSE = "ws_close"
     SUBSCRIPTION = "subscription"
     FAULT = "fault"
+    ERROR = "error"
 
 
 class AuthVerdict(StrEnum):
@@ -39,6 +40,8 @@ class AuthVerdict(StrEnum):
     NONE = "none"
     OK = "ok"
     MISSING_KEY = "missing_key"
+    #: A key was given but the timestamp, signature or recv window was missing or malformed.
+    MISSING_PARAMS = "missing_params"
     UNKNOWN_KEY = "unknown_key"
     BAD_SIGNATURE = "bad_signature"
     STALE_TIMESTAMP = "stale_timestamp"

@@ -15,6 +15,7 @@ from simulator.server.journal.diagnose import Scope, count_failure, match_timeou
 from simulator.server.journal.entries import (
     ENTRY_TYPES,
     Entry,
+    ErrorEntry,
     FaultEntry,
     HttpEntry,
     Payload,
@@ -48,7 +49,7 @@ __all__ = ["JOURNAL_FORMAT_VERSION", "Journal"]
 #: Version of the document :meth:`Journal.to_json` returns (the control plane serves it).
 JOURNAL_FORMAT_VERSION: Final = 1
 
-E = TypeVar("E", HttpEntry, WsOpen, WsFrame, WsClose, SubscriptionEntry, FaultEntry)
+E = TypeVar("E", HttpEntry, WsOpen, WsFrame, WsClose, SubscriptionEntry, FaultEntry, ErrorEntry)
 Predicate = Callable[[Entry], bool]
 KindSpec = type[Entry] | EntryKind | str | None
 
@@ -199,6 +200,10 @@ class Journal(Recorder):
             return (name is None or entry.name == name) and (phase is None or entry.phase == phase)
 
         return self.entries(FaultEntry, since_seq, wanted)
+
+    def errors(self, *, since_seq: int | None = None) -> list[ErrorEntry]:
+        """Exceptions the simulator raised while serving (each was also re-raised into the test)."""
+        return self.entries(ErrorEntry, since_seq)
 
     @overload
     def last(self, kind: type[E], predicate: Predicate | None = None) -> E | None: ...

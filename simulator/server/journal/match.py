@@ -26,6 +26,7 @@ import orjson
 
 from simulator.server.journal.entries import (
     Entry,
+    ErrorEntry,
     FaultEntry,
     HttpEntry,
     Payload,
@@ -155,7 +156,7 @@ def _check_where(out: list[Diff], where: Callable[[Any], bool] | None, entry: En
         out.append(Diff("where", "where", f"{name}(entry) to be true", "false"))
 
 
-E = TypeVar("E", HttpEntry, WsOpen, WsFrame, WsClose, SubscriptionEntry, FaultEntry)
+E = TypeVar("E", HttpEntry, WsOpen, WsFrame, WsClose, SubscriptionEntry, FaultEntry, ErrorEntry)
 
 
 class EntryMatch(Generic[E]):

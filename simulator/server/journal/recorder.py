@@ -12,6 +12,7 @@ Ownership: a journal belongs to one event loop. Every method is called from that
 from __future__ import annotations
 
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from itertools import islice
@@ -19,6 +20,7 @@ from typing import Any, Final
 
 from simulator.server.journal.entries import (
     Entry,
+    ErrorEntry,
     FaultEntry,
     Headers,
     HttpEntry,
@@ -277,6 +279,16 @@ class Recorder:
         """Record that a fault was armed, fired or cleared."""
         self._seq += 1
         return self._push(_new(FaultEntry, (self._seq, self._now_ns(), name, phase, description)))
+
+    def record_error(self, source: str, error: BaseException) -> ErrorEntry:
+        """Record an exception raised inside the simulator (``source``: where, e.g. ``http``)."""
+        self._seq += 1
+        kind = type(error)
+        name = (
+            kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        )
+        text = "".join(traceback.format_exception(error))
+        return self._push(_new(ErrorEntry, (self._seq, self._now_ns(), source, name, str(error), text)))
 
     # -- windows -------------------------------------------------------------------------------
 

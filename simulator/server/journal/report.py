@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from simulator.server.journal.entries import (
     Entry,
+    ErrorEntry,
     FaultEntry,
     HttpEntry,
     Payload,
@@ -92,6 +93,8 @@ def summary(entry: Entry, conns: Mapping[str, WsOpen]) -> str:
         return f"{entry.conn_id} {entry.op} {entry.topic} -> {entry.outcome}{detail}" + _fault(entry.fault)
     if isinstance(entry, FaultEntry):
         return f"fault {entry.name!r} {entry.phase}: {entry.description}"
+    if isinstance(entry, ErrorEntry):
+        return f"error in {entry.source}: {entry.error_type}: {preview(entry.message)}"
     raise TypeError(f"not a journal entry: {entry!r}")  # pragma: no cover
 
 

@@ -1,0 +1,145 @@
+"""Bybit v5 as the server hosts it: its REST API, key registry, injected-error wording and WS paths.
+
+The REST API itself is :class:`simulator.dialects.bybit.rest.BybitRestApi` (pure, synchronous);
+this binding builds it for a venue and words the answers the server makes up on its own (a
+``ret_code`` or ``rate_limit`` fault) exactly as the venue would: the compact envelope with
+``retCode``/``retMsg``, HTTP 200, and the ``X-Bapi-Limit*`` headers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
+
+from simulator.dialects.bybit import auth, errors, limits
+from simulator.server.dialect import ApiKeySpec, Reply, RestApi
+from simulator.server.errors import SimulatorUsageError
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from simulator.scenario import BuiltVenue
+    from simulator.server.simulator import Simulator
+
+__all__ = ["JSON_CONTENT_TYPE", "BybitDialect", "bybit_permissions"]
+
+#: §2.4 of the wire reference: every REST answer's content type.
+JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
+_INJECTED_MESSAGE: Final = "injected error"
+
+# Scenario permissions (read, spot, derivatives, options, wallet) that let a key trade.
+_TRADING = frozenset({"spot", "derivatives", "options", "wallet"})
+
+
+def bybit_permissions(permissions: frozenset[str]) -> frozenset[str]:
+    """The dialect's permissions (``read``/``trade``) for a scenario key's permissions.
+
+    Every key can read; a key with any trading permission can trade (the dialect does not yet
+    tell spot from derivatives permissions apart).
+    """
+    return frozenset({auth.READ, auth.TRADE}) if permissions & _TRADING else frozenset({auth.READ})
+
+
+@cache
+def _known_messages() -> dict[int, str]:
+    """retCode -> the venue's message, from the dialect's named errors (first one of each code)."""
+    found: dict[int, str] = {}
+    for value in vars(errors).values():
+        if isinstance(value, errors.VenueError) and "{" not in value.message:
+            found.setdefault(value.code, value.message)
+    return found
+
+
+class BybitDialect:
+    """The Bybit v5 dialect binding (one per simulator: it remembers the venue's quota overrides)."""
+
+    name = "bybit"
+    ws_paths: Mapping[str, str] = {
+        "public spot": "/v5/public/spot",
+        "public linear": "/v5/public/linear",
+        "public inverse": "/v5/public/inverse",
+        "public option": "/v5/public/option",
+        "private": "/v5/private",
+        "trade": "/v5/trade",
+    }
+
+    def __init__(self) -> None:
+        self._quotas = limits.QuotaTable()
+
+    # -- keys ----------------------------------------------------------------------------------------
+
+    def credentials(self, keys: Sequence[ApiKeySpec]) -> auth.Credentials:
+        registry = auth.Credentials()
+        for key in keys:
+            self.add_api_key(registry, key)
+        return registry
+
+    def add_api_key(self, credentials: auth.Credentials, key: ApiKeySpec) -> None:
+        try:
+            credentials.add(key.key, key.secret, key.account_id, bybit_permissions(key.permissions))
+        except errors.DialectUsageError as exc:
+            raise SimulatorUsageError(str(exc)) from exc
+
+    def account_of(self, credentials: auth.Credentials, headers: Mapping[str, str]) -> str | None:
+        api_key = headers.get(auth.HEADER_API_KEY)
+        if api_key is None:  # a plain dict: header names in any case
+            wanted = auth.HEADER_API_KEY.lower()
+            api_key = next((v for k, v in headers.items() if k.lower() == wanted), None)
+        key = credentials.get(api_key) if api_key else None
+        return key.account_id if key is not None else None
+
+    # -- the REST API --------------------------------------------------------------------------------
+
+    def build_rest_api(
+        self,
+        venue: BuiltVenue,
+        credentials: auth.Credentials,
+        *,
+        now_ms: Callable[[], int],
+        max_body_bytes: int,
+    ) -> RestApi:
+        try:
+            rest: Any = importlib.import_module("simulator.dialects.bybit.rest")
+        except ModuleNotFoundError as exc:
+            if exc.name != "simulator.dialects.bybit.rest":
+                raise
+            raise SimulatorUsageError(
+                "the Bybit REST API (simulator.dialects.bybit.rest) is not part of this build; "
+                "update venuekit to a version that has it"
+            ) from exc
+        self._quotas = limits.QuotaTable(venue.limits)
+        api: RestApi = rest.BybitRestApi(
+            venue.exchange,
+            credentials,
+            now_ms=now_ms,
+            limiter=limits.RateLimiter(self._quotas),
+            max_body_bytes=max_body_bytes,
+        )
+        return api
+
+    # -- answers the server makes up -----------------------------------------------------------------
+
+    def error_reply(self, code: int, message: str | None, *, now_ms: int, http_status: int = 200) -> Reply:
+        text = message if message is not None else _known_messages().get(code, _INJECTED_MESSAGE)
+        body = errors.BybitError(code, text, http_status).body(time_ms=now_ms)
+        return Reply(http_status, (("Content-Type", JSON_CONTENT_TYPE),), body)
+
+    def rate_limit_reply(self, path: str, account_id: str | None, *, now_ms: int, reset_ms: int) -> Reply:
+        limit = self._quotas.limit_for(limits.endpoint_key(path))
+        decision = limits.Decision(False, limit, 0, now_ms + reset_ms, now_ms)
+        error = decision.error()
+        headers = (("Content-Type", JSON_CONTENT_TYPE), *error.headers.items())
+        return Reply(error.http_status, headers, error.body(time_ms=now_ms))
+
+    def server_error_reply(self, *, now_ms: int) -> Reply:
+        """The answer to a request the server itself failed on: HTTP 500 with retCode 10016."""
+        return self.error_reply(
+            errors.SERVER_ERROR.code, errors.SERVER_ERROR.message, now_ms=now_ms, http_status=500
+        )
+
+    # -- WebSocket -----------------------------------------------------------------------------------
+
+    def add_ws_routes(self, app: web.Application, sim: Simulator) -> None:
+        """No WebSocket routes yet: the Bybit WebSocket sessions add theirs here."""
