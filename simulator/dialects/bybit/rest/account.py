@@ -57,11 +57,12 @@ def _stable_int(text: str) -> int:
 
 
 def coin_info(ctx: RequestContext) -> Reply:
-    """``GET /v5/asset/coin/query-info`` (§6.8): every coin the venue lists (or ``coin``), each
-    with at least one chain (rule 25)."""
-    coins = {c for m in ctx.exchange.markets.values() for c in (m.instrument.base, m.instrument.quote)} - {
-        "USD"
-    }  # an inverse contract's quote is the dollar, not a coin
+    """``GET /v5/asset/coin/query-info`` (§6.8): every coin the venue knows (instrument coins and
+    coins held in any account), or ``coin``'s row; each row has at least one chain (rule 25)."""
+    exchange = ctx.exchange
+    coins = {c for m in exchange.markets.values() for c in (m.instrument.base, m.instrument.quote)}
+    coins.update(c for account in exchange.accounts.values() for c in account.balances)
+    coins.discard("USD")  # an inverse contract's quote is the dollar, not a coin
     wanted = ctx.params.text("coin")
     chosen = sorted(coins) if wanted is None else [c for c in sorted(coins) if c == wanted.upper()]
     return Reply({"rows": [account_codec.coin_info_row(c) for c in chosen]}, ret_msg="success")
@@ -248,12 +249,24 @@ def switch_mode(ctx: RequestContext) -> Reply:
         raise core_error(
             RejectReason.POSITION_MODE_NOT_MODIFIED, "", spot=False, operation=Operation.SWITCH_MODE
         )
+    # All or nothing: refuse before changing anything if any of them holds a position or orders
+    # (the core's rule, checked here for every instrument first).
+    held = {p.instrument_id for p in exchange.positions(account.account_id) if p.size}
+    held.update(o.instrument_id for o in exchange.open_orders(account.account_id))
+    busy = [m.instrument.symbol for m in changing if m.instrument.id in held]
+    if busy:
+        raise core_error(
+            RejectReason.POSITION_OR_ORDERS_EXIST,
+            f"close the positions and orders on {', '.join(busy)} first",
+            spot=False,
+            operation=Operation.SWITCH_MODE,
+        )
     done: list[tuple[MarketState, PositionMode]] = []
     for market in changing:
         previous = account.position_mode(market.instrument.id)
         result = exchange.set_position_mode(account.account_id, market.instrument.id, mode)
         if not result.ok:
-            for undone, old in reversed(done):  # changed moments ago with nothing open: cannot fail
+            for undone, old in reversed(done):  # a safety net: the check above should prevent this
                 exchange.set_position_mode(account.account_id, undone.instrument.id, old)
             assert result.reason is not None
             raise core_error(result.reason, result.message, spot=False, operation=Operation.SWITCH_MODE)

@@ -26,7 +26,7 @@ test that was running (house rule 10).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import orjson
@@ -108,12 +108,14 @@ def _bytes(value: Any) -> bytes:
     return b""
 
 
-def _header_map(headers: Iterable[Any]) -> dict[str, str]:
-    """The headers as a mapping; for a name sent twice (same spelling) the first value wins, as
+def _header_map(headers: Iterable[Any] | Mapping[str, str]) -> dict[str, str]:
+    """The headers as a dict, from ``(name, value)`` pairs or a mapping (aiohttp's multidict
+    included). For a name sent twice (same spelling) the first value wins, as
     :func:`~simulator.dialects.bybit.auth.verify_rest` does across spellings."""
     found: dict[str, str] = {}
     try:
-        for pair in headers:
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        for pair in pairs:
             if isinstance(pair, (tuple, list)) and len(pair) == 2:
                 name, value = _text(pair[0]), _text(pair[1])
                 if name and name not in found:
@@ -136,7 +138,9 @@ class BybitRestApi:
             test-only injection, §4.1).
         max_body_bytes: larger request bodies are refused with 10001.
         history: the sequence numbers and price history the codec needs; a new one over
-            ``exchange`` when ``None``. The API forwards every exchange event to it.
+            ``exchange`` when ``None``. The API subscribes :meth:`on_event` to the exchange
+            itself; subscribing it again (or feeding the history from elsewhere) is harmless,
+            since the history records each event ``seq`` once.
         auth_error_status: HTTP status of 10003/10004 answers: 200 (default) or 401 (§3.5).
         validate_responses: check every answer against its JSON Schema as it is produced and
             record a mismatch in :attr:`errors` (slow; for test runs).
@@ -200,7 +204,7 @@ class BybitRestApi:
         method: str,
         path: str,
         raw_query: str,
-        headers: Sequence[tuple[str, str]],
+        headers: Sequence[tuple[str, str]] | Mapping[str, str],
         body: bytes,
         remote: str = "127.0.0.1",
     ) -> RestResponse:
@@ -210,7 +214,8 @@ class BybitRestApi:
             method: the HTTP method (``GET``, ``POST``; any case).
             path: the URL path, ``/v5/...``.
             raw_query: the query string exactly as received, without ``?`` (signed as is).
-            headers: the request headers as ``(name, value)`` pairs, in order.
+            headers: the request headers as ``(name, value)`` pairs in order, or a mapping
+                (aiohttp's ``request.headers``).
             body: the raw request body (signed as is).
             remote: the peer's address (the per-IP limit's key).
 
@@ -240,7 +245,7 @@ class BybitRestApi:
         method: str,
         path: str,
         raw_query: str,
-        headers: Sequence[tuple[str, str]],
+        headers: Sequence[tuple[str, str]] | Mapping[str, str],
         body: bytes,
         remote: str,
         progress: _Progress,

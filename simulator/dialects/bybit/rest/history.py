@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any, Final, NamedTuple
 
 from simulator.core import (
@@ -234,7 +235,15 @@ class MarketHistory:
         bars = self.bars(instrument_id, kind)
         if not bars and current is not None:
             bars = [Bar(now_ms - now_ms % MINUTE_MS, current, current, current, current, _ZERO, _ZERO)]
-        return aggregate(bars, interval, now_ms=now_ms, start_ms=start_ms, end_ms=end_ms, limit=limit)
+        return aggregate(
+            bars,
+            interval,
+            now_ms=now_ms,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            limit=limit,
+            continuous=kind != PriceKind.TRADE,
+        )
 
 
 def aggregate(
@@ -245,9 +254,14 @@ def aggregate(
     start_ms: int | None = None,
     end_ms: int | None = None,
     limit: int = 200,
+    continuous: bool = False,
 ) -> list[Candle]:
     """Minute bars (oldest first) as candles of ``interval``, newest first (see
-    :meth:`MarketHistory.candles`)."""
+    :meth:`MarketHistory.candles`).
+
+    ``continuous``: the series is a price that holds between moves (mark, index), so a candle
+    opens at the previous candle's close; a trade candle opens at its first trade.
+    """
     buckets: dict[int, Candle] = {}
     for bar in bars:
         begin = interval_start_ms(bar.start_ms, interval)
@@ -267,6 +281,12 @@ def aggregate(
     if not buckets or limit <= 0:
         return []
     starts = sorted(buckets)
+    if continuous:
+        for before, begin in pairwise(starts):
+            found, opening = buckets[begin], buckets[before].close
+            buckets[begin] = found._replace(
+                open=opening, high=max(found.high, opening), low=min(found.low, opening)
+            )
     top = now_ms if end_ms is None else min(end_ms, now_ms)
     if top < starts[0] or (start_ms is not None and start_ms > top):
         return []
