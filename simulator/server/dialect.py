@@ -48,8 +48,9 @@ class RestReply(Protocol):
 class RestApi(Protocol):
     """A venue's REST API as a pure object: no sockets, no asyncio; ``handle`` never raises.
 
-    Exceptions it catches while answering (its own bugs, or the core's) go to ``errors``, from
-    which the server takes them to re-raise into the test (house rule 10).
+    It listens to its exchange's events itself from when it is built (``on_event``) until
+    ``close()``. Exceptions it catches while answering (its own bugs, or the core's) go to
+    ``errors``, from which the server takes them to re-raise into the test (house rule 10).
     """
 
     errors: list[BaseException]
@@ -65,6 +66,10 @@ class RestApi(Protocol):
     ) -> RestReply: ...
 
     def on_event(self, event: Any) -> None: ...
+
+    def close(self) -> None:
+        """Stop listening to the exchange."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,10 @@ class Dialect(Protocol):
     def build_rest_api(
         self, venue: BuiltVenue, credentials: Any, *, now_ms: Callable[[], int], max_body_bytes: int
     ) -> RestApi:
-        """The REST API answering for ``venue``; ``now_ms`` is the venue time as clients see it."""
+        """The REST API answering for ``venue``, already listening to its exchange's events.
+
+        ``now_ms`` is the venue time as clients see it (clock skew included).
+        """
         ...
 
     def error_reply(self, code: int, message: str | None, *, now_ms: int, http_status: int = 200) -> Reply:

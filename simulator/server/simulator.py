@@ -279,9 +279,7 @@ class Simulator:
             now_ms=self._time.wire_now_ms,
             max_body_bytes=self._max_body,
         )
-        exchange = live.built.exchange
-        live.unsubscribe.append(exchange.subscribe(live.api.on_event))
-        live.unsubscribe.append(exchange.subscribe(self._on_event))
+        live.unsubscribe.append(live.built.exchange.subscribe(self._on_event))
         return live
 
     def _on_event(self, event: Event) -> None:

@@ -158,12 +158,13 @@ class LiveVenue:
         return DemoCredentials(first.key, first.secret, first.account_id)
 
     def close(self) -> None:
-        """Stop its synthetic flow and unsubscribe its listeners."""
+        """Stop its synthetic flow, unsubscribe its listeners and close its REST API."""
         if self.built.flow is not None:
             self.built.flow.stop()
         for unsubscribe in self.unsubscribe:
             unsubscribe()
         self.unsubscribe.clear()
+        self.api.close()
 
 
 class VenueTime:

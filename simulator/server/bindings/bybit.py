@@ -23,23 +23,11 @@ if TYPE_CHECKING:
     from simulator.scenario import BuiltVenue
     from simulator.server.simulator import Simulator
 
-__all__ = ["JSON_CONTENT_TYPE", "BybitDialect", "bybit_permissions"]
+__all__ = ["JSON_CONTENT_TYPE", "BybitDialect"]
 
 #: §2.4 of the wire reference: every REST answer's content type.
 JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 _INJECTED_MESSAGE: Final = "injected error"
-
-# Scenario permissions (read, spot, derivatives, options, wallet) that let a key trade.
-_TRADING = frozenset({"spot", "derivatives", "options", "wallet"})
-
-
-def bybit_permissions(permissions: frozenset[str]) -> frozenset[str]:
-    """The dialect's permissions (``read``/``trade``) for a scenario key's permissions.
-
-    Every key can read; a key with any trading permission can trade (the dialect does not yet
-    tell spot from derivatives permissions apart).
-    """
-    return frozenset({auth.READ, auth.TRADE}) if permissions & _TRADING else frozenset({auth.READ})
 
 
 @cache
@@ -52,8 +40,18 @@ def _known_messages() -> dict[int, str]:
     return found
 
 
+def _rest() -> Any:
+    """``simulator.dialects.bybit.rest``, imported when a venue is first served (it is large)."""
+    return importlib.import_module("simulator.dialects.bybit.rest")
+
+
 class BybitDialect:
-    """The Bybit v5 dialect binding (one per simulator: it remembers the venue's quota overrides)."""
+    """The Bybit v5 dialect binding (one per simulator: it remembers the venue's quota overrides).
+
+    Parameters:
+        validate_responses: check every REST answer against its JSON Schema as it is produced
+            (slow; for test suites); a mismatch is recorded and re-raised into the test.
+    """
 
     name = "bybit"
     ws_paths: Mapping[str, str] = {
@@ -65,22 +63,24 @@ class BybitDialect:
         "trade": "/v5/trade",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, *, validate_responses: bool = False) -> None:
+        #: Check every REST answer against its JSON Schema; a mismatch is re-raised into the test.
+        self.validate_responses = validate_responses
         self._quotas = limits.QuotaTable()
 
     # -- keys ----------------------------------------------------------------------------------------
 
     def credentials(self, keys: Sequence[ApiKeySpec]) -> auth.Credentials:
-        registry = auth.Credentials()
-        for key in keys:
-            self.add_api_key(registry, key)
-        return registry
-
-    def add_api_key(self, credentials: auth.Credentials, key: ApiKeySpec) -> None:
         try:
-            credentials.add(key.key, key.secret, key.account_id, bybit_permissions(key.permissions))
+            return _rest().credentials_from(keys)
         except errors.DialectUsageError as exc:
             raise SimulatorUsageError(str(exc)) from exc
+
+    def add_api_key(self, credentials: auth.Credentials, key: ApiKeySpec) -> None:
+        if key.key in credentials:
+            raise SimulatorUsageError(f"API key {key.key!r} is already registered; give each key once")
+        for mapped in self.credentials([key]):
+            credentials.add(mapped.api_key, mapped.secret, mapped.account_id, mapped.permissions)
 
     def account_of(self, credentials: auth.Credentials, headers: Mapping[str, str]) -> str | None:
         api_key = headers.get(auth.HEADER_API_KEY)
@@ -100,22 +100,15 @@ class BybitDialect:
         now_ms: Callable[[], int],
         max_body_bytes: int,
     ) -> RestApi:
-        try:
-            rest: Any = importlib.import_module("simulator.dialects.bybit.rest")
-        except ModuleNotFoundError as exc:
-            if exc.name != "simulator.dialects.bybit.rest":
-                raise
-            raise SimulatorUsageError(
-                "the Bybit REST API (simulator.dialects.bybit.rest) is not part of this build; "
-                "update venuekit to a version that has it"
-            ) from exc
         self._quotas = limits.QuotaTable(venue.limits)
-        api: RestApi = rest.BybitRestApi(
+        # The API subscribes itself to the exchange's events (and close() unsubscribes it).
+        api: RestApi = _rest().BybitRestApi(
             venue.exchange,
             credentials,
             now_ms=now_ms,
             limiter=limits.RateLimiter(self._quotas),
             max_body_bytes=max_body_bytes,
+            validate_responses=self.validate_responses,
         )
         return api
 

@@ -125,11 +125,11 @@ class Body:
         return value
 
     def choice(self, field: str, enum: type[T], default: Any = _MISSING) -> Any:
-        """An enum member by its value (case-insensitive: ``"buy"`` or ``"Buy"``)."""
+        """An enum member by its name (case-insensitive: ``"buy"`` or ``"Buy"``)."""
         value = self.get(field, default)
         if value is default or isinstance(value, enum):
             return value
-        options = {str(member.value).lower(): member for member in enum}
+        options = {member.name.lower(): member for member in enum}
         member = options.get(str(value).lower()) if isinstance(value, str) else None
         if member is None:
             listed = ", ".join(options)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -89,15 +89,15 @@ class FaultAction:
     def params(self) -> dict[str, Any]:
         """The action as plain JSON-able data, ``{"kind": ..., **parameters}``."""
         data: dict[str, Any] = {"kind": self.KIND}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
+        for spec in fields(self):
+            value = getattr(self, spec.name)
             if isinstance(value, bytes):
                 value = value.decode("utf-8", "replace")
             elif isinstance(value, StrEnum):
                 value = value.value
             elif isinstance(value, Mapping):
                 value = dict(value)
-            data[name] = value
+            data[spec.name] = value
         return data
 
     def describe(self) -> str:
@@ -115,6 +115,13 @@ def _check_keys(kind: str, params: Mapping[str, Any], allowed: tuple[str, ...]) 
     if unknown:
         takes = ", ".join(allowed) if allowed else "no parameters"
         raise FaultSpecError(f"action.{unknown[0]}", f"unknown parameter for {kind}; it takes {takes}")
+
+
+def _coerce(action: FaultAction, name: str, enum: type[StrEnum]) -> None:
+    """Turn a plain string given for an enum field (``phase="response"``) into the enum."""
+    value = getattr(action, name)
+    if not isinstance(value, enum):
+        object.__setattr__(action, name, enum(p.choice(value, f"action.{name}", tuple(enum))))
 
 
 def _required(kind: str, params: Mapping[str, Any], name: str) -> Any:
@@ -197,6 +204,10 @@ class Delay(FaultAction):
     phase: Phase = Phase.REQUEST
     clock: DelayClock = DelayClock.WALL
 
+    def __post_init__(self) -> None:
+        _coerce(self, "phase", Phase)
+        _coerce(self, "clock", DelayClock)
+
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> Delay:
         _check_keys(cls.KIND, params, ("seconds", "phase", "clock"))
@@ -230,6 +241,9 @@ class ResetConnection(FaultAction):
 
     KIND: ClassVar[str] = "reset_connection"
     phase: Phase = Phase.REQUEST
+
+    def __post_init__(self) -> None:
+        _coerce(self, "phase", Phase)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> ResetConnection:

@@ -82,9 +82,17 @@ class FakeRestApi:
     max_body_bytes: int
     errors: list[BaseException] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        self._unsubscribe = self.venue.exchange.subscribe(self.on_event)
 
     def on_event(self, event: Any) -> None:
         self.events.append(event)
+
+    def close(self) -> None:
+        self._unsubscribe()
+        self.closed = True
 
     def handle(
         self,
@@ -120,7 +128,9 @@ class FakeRestApi:
             return self._private(method, path, body, key.account_id, quota)
         return _json({"code": 404, "msg": "route not found"}, 404, quota_keys=quota)
 
-    def _private(self, method: str, path: str, body: bytes, account: str, quota: tuple[str, ...]) -> FakeReply:
+    def _private(
+        self, method: str, path: str, body: bytes, account: str, quota: tuple[str, ...]
+    ) -> FakeReply:
         ok: dict[str, Any] = {"auth": "ok", "account_id": account, "quota_keys": quota}
         ex = self.venue.exchange
         if path == "/fake/private/order" and method == "POST":

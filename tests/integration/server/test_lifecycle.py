@@ -36,7 +36,9 @@ async def test_start_and_stop_leave_no_task_and_close_the_port(
     assert _port_is_closed(sim.port)
 
 
-async def test_port_zero_picks_distinct_ports(dialect: object, make_scenario: Callable[..., Scenario]) -> None:
+async def test_port_zero_picks_distinct_ports(
+    dialect: object, make_scenario: Callable[..., Scenario]
+) -> None:
     async with (
         Simulator(make_scenario(), dialect=dialect) as one,  # type: ignore[arg-type]
         Simulator(make_scenario(), dialect=dialect) as two,  # type: ignore[arg-type]
@@ -57,7 +59,9 @@ async def test_the_dialect_ws_routes_hook_serves_websockets(sim: Simulator, clie
         assert (await ws.receive_str()) == "hello"
 
 
-async def test_properties_before_start_say_what_to_do(dialect: object, make_scenario: Callable[..., Scenario]) -> None:
+async def test_properties_before_start_say_what_to_do(
+    dialect: object, make_scenario: Callable[..., Scenario]
+) -> None:
     sim = Simulator(make_scenario(), dialect=dialect)  # type: ignore[arg-type]
     for read in (lambda: sim.journal, lambda: sim.exchange, lambda: sim.faults, lambda: sim.port):
         with pytest.raises(SimulatorStateError, match="started"):
