@@ -3,7 +3,7 @@
 A thin argparse front end: each subcommand imports the part of the kit it drives only when it
 runs, so ``venuekit --help`` stays fast and the top package stays above every other layer.
 
-Subcommands available now: ``demo``. Planned (see docs/ARCHITECTURE.md): ``serve``,
+Subcommands available now: ``demo``, ``serve``. Planned (see docs/ARCHITECTURE.md):
 ``certify``, ``mutants``, ``record``, ``replay``, ``export``.
 """
 
@@ -14,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from venuekit import __version__
 
@@ -24,7 +25,7 @@ EXIT_USAGE = 2
 
 #: Subcommands the kit will grow (docs/ARCHITECTURE.md). Asking for one of them now gets a
 #: sentence saying so instead of argparse's "invalid choice".
-PLANNED_COMMANDS: tuple[str, ...] = ("serve", "certify", "mutants", "record", "replay", "export")
+PLANNED_COMMANDS: tuple[str, ...] = ("certify", "mutants", "record", "replay", "export")
 
 
 class UsageError(Exception):
@@ -64,6 +65,73 @@ def _run_demo(_args: argparse.Namespace, rest: list[str]) -> int:
     return int(status or 0)
 
 
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Run the simulator in the foreground: a fake venue on real sockets, speaking the dialect's "
+        "wire protocol. Prints the REST URL, the WebSocket URLs and the demo API key and secret as "
+        "key=value lines, then a live summary. Ctrl-C or SIGTERM stops it."
+    )
+    parser.add_argument("--dialect", default="bybit", help="the venue dialect to speak (default: bybit)")
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="PATH",
+        help="scenario file (default: scenarios/<dialect>/default.yaml)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback only)"
+    )
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
+    parser.add_argument(
+        "--clock", choices=("real", "virtual"), help="venue clock (default: the scenario's clock.mode)"
+    )
+    parser.add_argument(
+        "--seed", type=int, help="seed for ids, generated books and flow (default: the scenario's)"
+    )
+    parser.add_argument("--api-key", metavar="KEY", help="the demo account's API key (with --api-secret)")
+    parser.add_argument(
+        "--api-secret", metavar="SECRET", help="the demo account's API secret (with --api-key)"
+    )
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="token every /__venuekit__/ control call must carry (X-Venuekit-Token); "
+        "required when --host is not a loopback address",
+    )
+    parser.add_argument(
+        "--stats-interval",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds between summary lines when stdout is not a terminal (default: 10)",
+    )
+
+
+def _run_serve(args: argparse.Namespace, _rest: list[str]) -> int:
+    if (args.api_key is None) != (args.api_secret is None):
+        raise UsageError(
+            "give --api-key and --api-secret together, or neither to use the scenario's demo key"
+        )
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
+    if args.stats_interval <= 0:
+        raise UsageError(f"--stats-interval must be a positive number of seconds, got {args.stats_interval}")
+    serve = importlib.import_module("simulator.server.serve")
+    options = serve.ServeOptions(
+        dialect=args.dialect,
+        scenario=args.scenario,
+        host=args.host,
+        port=args.port,
+        clock=args.clock,
+        seed=args.seed,
+        api_key=args.api_key,
+        api_secret=args.api_secret,
+        control_token=args.control_token,
+        stats_interval=args.stats_interval,
+    )
+    return int(serve.serve(options))
+
+
 _COMMANDS: tuple[_Command, ...] = (
     _Command(
         name="demo",
@@ -71,6 +139,12 @@ _COMMANDS: tuple[_Command, ...] = (
         configure=_configure_demo,
         run=_run_demo,
         passthrough=True,
+    ),
+    _Command(
+        name="serve",
+        help="run the simulator (a fake venue on real sockets) in the foreground",
+        configure=_configure_serve,
+        run=_run_serve,
     ),
 )
 

@@ -137,6 +137,8 @@ class Simulator:
         self._stopping: asyncio.Event | None = None
         self._handler: RestHandler | None = None
         self._listeners: list[Callable[[Event], None]] = []
+        #: Whether the dialect added WebSocket routes (known once started).
+        self.serves_websocket = False
 
     def __repr__(self) -> str:
         where = f" {self.rest_url}" if self._port is not None else ""
@@ -225,7 +227,9 @@ class Simulator:
     async def _listen(self) -> None:
         app = web.Application()
         app.add_subapp(CONTROL_PREFIX, control_app(self))
+        routes = len(app.router.routes())
         self._dialect.add_ws_routes(app, self)
+        self.serves_websocket = len(app.router.routes()) > routes
         assert self._handler is not None
         app.router.add_route("*", "/{tail:.*}", self._handler.handle)
         self._runner = web.AppRunner(
