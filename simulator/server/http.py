@@ -150,6 +150,7 @@ class RestHandler:
         if made_up is not None:
             _fill(outcome, made_up)
             return
+        live = self._live()
         if isinstance(action, Delay) and action.phase is Phase.REQUEST:
             await self._delay(action)
         elif isinstance(action, Stall):
@@ -159,8 +160,10 @@ class RestHandler:
                 raise _Abort
         elif isinstance(action, ResetConnection) and action.phase is Phase.REQUEST:
             raise _Abort
+        if self._live() is not live:  # the venue was reset while this request was held
+            raise _Abort
         # -- the venue ---------------------------------------------------------------------------
-        api = self._live().api
+        api = live.api
         reply = api.handle(
             request.method,
             request.path,

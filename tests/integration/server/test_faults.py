@@ -228,3 +228,17 @@ faults:
         assert (await _get(client, f"{sim.rest_url}/fake/time"))[0] == 504
         ws_rule = sim.faults.get("delay-1")
         assert ws_rule.match.channel == "ws" and ws_rule.fired == 0  # kept for the WebSocket side
+
+
+async def test_a_request_held_across_a_reset_never_reaches_the_new_venue(
+    sim: Simulator, client: ClientSession
+) -> None:
+    sim.faults.arm(Stall(), route="/fake/private/order")
+    held = asyncio.create_task(_order(client, sim))
+    await sim.journal.wait_for(lambda e: isinstance(e, FaultEntry) and e.phase == "fired", timeout=5)
+    sim.reset()  # clears the fault, which releases the request: it must not land on the fresh venue
+    with pytest.raises(aiohttp.ClientError):
+        await asyncio.wait_for(held, 5)
+    assert sim.exchange.open_orders("alice") == []
+    (entry,) = sim.journal.http("/fake/private/order")
+    assert entry.status == 0
