@@ -57,7 +57,7 @@ def unsupported_symbol(symbol: str, category: str) -> BybitError:
     the substring clients report as a bad symbol (§5.2)."""
     return BybitError(
         NOT_SUPPORTED_SYMBOLS.code,
-        f"params error: {NOT_SUPPORTED_SYMBOLS.message}: {_echo(symbol)} is not a {category} symbol",
+        f"params error: {NOT_SUPPORTED_SYMBOLS.message}: {_echo(symbol)} is not listed in {category}",
     )
 
 
