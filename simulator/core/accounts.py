@@ -102,9 +102,11 @@ class Account:
         balance = self.balances.get(coin)
         if balance is None:
             balance = self.balances[coin] = Balance()
-        balance.total += amount
         key = (coin, kind)
         self.ledger[key] = self.ledger.get(key, _ZERO) + amount
+        # Derived from the ledger the way ledger_total() sums it: a separate running total would
+        # round differently (Decimal keeps 28 digits; inverse values use them all) and drift from it.
+        balance.total = self.ledger_total(coin)
 
     def ledger_total(self, coin: str) -> Decimal:
         return sum((v for (c, _), v in self.ledger.items() if c == coin), _ZERO)

@@ -215,6 +215,14 @@ class Exchange(SetupMixin, QueryMixin):
     def reference_moved(self, market: MarketState) -> None:
         if market.conditionals:
             self._triggers[market.instrument.id] = market
+        if market.mark_price is None and market.holders:
+            # Unmarked positions are valued at the last price: a trade moves every holder's funds,
+            # so re-check the traders among them (as a mark move does).
+            settle = market.instrument.settle
+            for account_id, _ in market.holders:
+                account = self.accounts[account_id]
+                if account.is_checked:
+                    self.touch_balance(account, settle)
 
     def lock_coin(self, order: Order) -> str:
         inst = order.instrument

@@ -197,7 +197,11 @@ class SetupMixin:
             now = self.clock.now_ns()
             for holder, signed, idx in ((account, qty, position_idx), (other, -qty, 0)):
                 position = position_for(self, holder, market, idx, now)
-                position.apply(signed, price)
+                realized, _ = position.apply(signed, price)
+                # Seeding against an existing opposite position closes part of it at the entry
+                # price: book that PnL, or the wallets no longer add up (options: premium only).
+                if realized and not market.instrument.is_option:
+                    holder.book(market.instrument.settle, realized, LedgerKind.REALIZED_PNL)
                 self.position_changed(holder, market, position)
                 self.touch_balance(holder, market.instrument.settle)
 

@@ -279,11 +279,12 @@ def cancel_all(ex: Exchange, cmd: CancelAll) -> list[Order]:
         oi = order.instrument
         if inst is not None and oi is not inst:
             continue
-        if cmd.market is not None and oi.market != cmd.market:
-            continue
-        if cmd.base is not None and oi.base != cmd.base:
-            continue
-        if cmd.settle is not None and oi.settle != cmd.settle:
+        # The market, base and settle filters apply only when no instrument is given (CancelAll).
+        if inst is None and (
+            (cmd.market is not None and oi.market != cmd.market)
+            or (cmd.base is not None and oi.base != cmd.base)
+            or (cmd.settle is not None and oi.settle != cmd.settle)
+        ):
             continue
         if cmd.side is not None and order.side is not cmd.side:
             continue
