@@ -38,6 +38,11 @@ class ServerErrors:
     def peek(self) -> list[BaseException]:
         return list(self._errors)
 
+    def drain(self) -> list[BaseException]:
+        """What was recorded, forgotten here (it has been reported some other way)."""
+        errors, self._errors = self._errors, []
+        return errors
+
     def raise_if_any(self) -> None:
         """Raise what was recorded (then forget it): the exception itself, or a group of several.
 
@@ -45,7 +50,7 @@ class ServerErrors:
             BaseException: the one recorded exception.
             ExceptionGroup: several were recorded.
         """
-        errors, self._errors = self._errors, []
+        errors = self.drain()
         if len(errors) == 1:
             raise errors[0]
         if errors:

@@ -130,8 +130,9 @@ class RestHandler:
         outcome = _Outcome()
         fault: Fault | None = None
         try:
-            account = self._dialect.account_of(self._live().credentials, request.headers)
-            fault = self._faults.select_http(request.method, request.path, account)
+            if len(self._faults):  # only then is the request's account worth looking up
+                account = self._dialect.account_of(self._live().credentials, request.headers)
+                fault = self._faults.select_http(request.method, request.path, account)
             await self._serve(request, body, fault, outcome)
         except _Abort:
             outcome.abort = True
@@ -191,6 +192,8 @@ class RestHandler:
 
     def _made_up(self, request: web.Request, action: object) -> Reply | None:
         """The answer to send instead of the venue's, for the faults that make one up."""
+        if action is None:
+            return None
         if isinstance(action, HttpStatus):
             text = action.body or HTTPStatus(action.status).phrase
             return Reply(action.status, (("Content-Type", action.content_type),), text.encode())

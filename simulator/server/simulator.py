@@ -208,8 +208,8 @@ class Simulator:
         if self._errors is None or not self._errors:
             return
         if exc is not None:
-            # The test failed already; the simulator's own errors are likely why: say so.
-            for error in self._errors.peek():
+            # The test failed already; the simulator's own errors are likely why: say so (once).
+            for error in self._errors.drain():
                 exc.add_note(f"raised inside the simulator meanwhile: {type(error).__name__}: {error}")
             return
         self.check()
