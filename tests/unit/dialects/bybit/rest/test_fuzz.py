@@ -54,50 +54,13 @@ odd_json = st.one_of(
 )
 
 
-class Fields:
-    """Parameter values of one flavour: ``sane`` (only plausible values) or wild (sometimes anything)."""
-
-    def __init__(self, *, sane: bool) -> None:
-        self.sane = sane
-
-    def __call__(self, *plausible: Any) -> st.SearchStrategy[Any]:
-        choice = st.sampled_from(plausible)
-        return choice if self.sane else st.one_of(choice, choice, choice, odd_json)
+def wild(*plausible: Any) -> st.SearchStrategy[Any]:
+    """Mostly one of ``plausible``, sometimes any JSON value."""
+    choice = st.sampled_from(plausible)
+    return st.one_of(choice, choice, choice, odd_json)
 
 
-SYMBOLS = ["BTCUSDT", "BTCUSDT", "ETHUSDT", "BTCUSD", "btcusdt", "DOGEUSDT"]
-QTYS = [
-    "0.001",
-    "0.010",
-    "0.01",
-    "0.1",
-    "1",
-    "3",
-    "1000",
-    "0.000011",
-    "0.010000",
-    "100",
-    "-1",
-    "0",
-    "1e-3",
-    0.02,
-    5,
-]
-PRICES = [
-    "100000.00",
-    "99990.00",
-    "100010.50",
-    "90000",
-    "110000",
-    "3500.00",
-    "3400.10",
-    "5000",
-    "0.01",
-    "1",
-    1e6,
-]
 order_id = st.one_of(st.integers(0, 40).map(lambda i: (KNOWN, i)), garbage_text)
-link_id = st.one_of(st.sampled_from(["cli-1", "cli-2", "x" * 37, "bad id", "ok_id-9"]), garbage_text)
 cursor = st.one_of(
     st.tuples(st.integers(0, 2**62), garbage_text).map(encode_cursor),
     st.tuples(garbage_text).map(encode_cursor),
@@ -105,84 +68,123 @@ cursor = st.one_of(
     garbage_text,
 )
 
+# Wild requests: any field may be there, with a plausible value or anything at all.
+WILD_FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    "category": wild("linear", "spot", "inverse", "option", "LINEAR", ""),
+    "symbol": wild("BTCUSDT", "ETHUSDT", "BTCUSD", "btcusdt", "DOGEUSDT", ""),
+    "side": wild("Buy", "Sell", "buy"),
+    "orderType": wild("Limit", "Market", "limit"),
+    "qty": wild("0.001", "0.010", "1", "1000", "0.000011", "-1", "0", "1e-3", 0.02, 5),
+    "price": wild("100000.00", "99990.00", "90000", "3500.00", "0.01", "1", 1e6),
+    "accountType": wild("UNIFIED", "CONTRACT"),
+    "interval": wild("1", "5", "D", "W", "M", "2"),
+    "limit": wild("1", "2", "20", "50", "500", "1000", "0", "-5", 3),
+    "cursor": cursor,
+    "baseCoin": wild("BTC", "ETH", "btc"),
+    "settleCoin": wild("USDT", "BTC", "USDC"),
+    "orderId": order_id,
+    "orderLinkId": st.one_of(st.sampled_from(["cli-1", "x" * 37, "bad id", "ok_id-9"]), garbage_text),
+    "timeInForce": wild("GTC", "IOC", "FOK", "PostOnly", "RPI", "GTD"),
+    "triggerPrice": wild("105000.0", "95000.0", "0", ""),
+    "triggerDirection": wild(1, 2, 0, 3),
+    "triggerBy": wild("LastPrice", "MarkPrice", "IndexPrice", "Mark"),
+    "reduceOnly": wild(True, False, "true"),
+    "closeOnTrigger": wild(True, False),
+    "positionIdx": wild(0, 1, 2, "0", 7),
+    "marketUnit": wild("baseCoin", "quoteCoin", "usd"),
+    "isLeverage": wild(0, 1),
+    "start": wild("0", "1767571200000", "99999999999999999"),
+    "end": wild("1767571200000", "1767657600000", "-1"),
+    "startTime": wild("1767571200000", "1767000000000", "0"),
+    "endTime": wild("1767657600000", "1768000000000"),
+    "endtime": wild("1767657600000"),
+    "openOnly": wild("0", "1", "2"),
+    "orderStatus": wild("Filled", "Cancelled", "New", "Done"),
+    "execType": wild("Trade", "Funding", "Nope"),
+    "coin": wild("USDT", "USDT,BTC", "XRP", ",,"),
+    "status": wild("Trading", "PreLaunch", "Closed", "Halted"),
+    "optionType": wild("Call", "Put"),
+    "expDate": wild("30JAN26", "9JAN26"),
+    "orderFilter": wild("Order", "StopOrder", "tpslOrder"),
+    "buyLeverage": wild("5", "10", "1000", "0"),
+    "sellLeverage": wild("5", "10", "20"),
+    "mode": wild(0, 3, "3", 1),
+    "setMarginMode": wild("REGULAR_MARGIN", "ISOLATED_MARGIN", "CROSS"),
+    "takeProfit": wild("120000", "0", "90000"),
+    "stopLoss": wild("80000", "0", "105000"),
+    "tpTriggerBy": wild("MarkPrice", "LastPrice"),
+    "slTriggerBy": wild("MarkPrice", "IndexPrice"),
+    "trailingStop": wild("0", "10"),
+    "tpslMode": wild("Full", "Partial"),
+    "stopOrderType": wild("Stop", "TakeProfit"),
+}
+wild_item = st.fixed_dictionaries({}, optional=WILD_FIELDS)
+wild_params = st.fixed_dictionaries(
+    {},
+    optional={
+        **WILD_FIELDS,
+        "request": st.one_of(st.lists(st.one_of(wild_item, odd_json), max_size=22), odd_json),
+    },
+)
 
-def field_strategies(
-    v: Fields,
-) -> tuple[dict[str, st.SearchStrategy[Any]], dict[str, st.SearchStrategy[Any]]]:
-    """``(always, optional)`` parameter strategies: a sane request always carries what most
-    routes need; a wild one may carry anything or nothing."""
-    core = {
-        "category": v("linear", "linear", "spot", "inverse", "option") if v.sane else v("linear", "spot", ""),
-        "symbol": v(*SYMBOLS),
-        "side": v("Buy", "Sell") if v.sane else v("Buy", "Sell", "buy"),
-        "orderType": v("Limit", "Market") if v.sane else v("Limit", "Market", "limit"),
-        "qty": v(*QTYS),
-        "price": v(*PRICES),
-        "accountType": v("UNIFIED") if v.sane else v("UNIFIED", "CONTRACT"),
-        "interval": v("1", "5", "60", "D", "W", "M") if v.sane else v("1", "2"),
-    }
-    optional = {
-        "limit": v("1", "2", "20", "50", "500", "1000", "0", "-5", 3),
-        "cursor": cursor,
-        "baseCoin": v("BTC", "ETH", "btc"),
-        "settleCoin": v("USDT", "BTC", "USDC"),
-        "orderId": order_id,
-        "orderLinkId": link_id,
-        "timeInForce": v("GTC", "IOC", "FOK", "PostOnly", "RPI", "GTD"),
-        "triggerPrice": v("105000.0", "95000.0", "0", ""),
-        "triggerDirection": v(1, 2, 0, 3),
-        "triggerBy": v("LastPrice", "MarkPrice", "IndexPrice", "Mark"),
-        "reduceOnly": v(True, False, "true"),
-        "closeOnTrigger": v(True, False),
-        "positionIdx": v(0, 1, 2, "0", 7),
-        "marketUnit": v("baseCoin", "quoteCoin", "usd"),
-        "isLeverage": v(0, 1),
-        "start": v("0", "1767571200000", "1767571260000", "99999999999999999"),
-        "end": v("1767571200000", "1767657600000", "-1"),
-        "startTime": v("1767571200000", "1767000000000", "0"),
-        "endTime": v("1767657600000", "1768000000000"),
-        "endtime": v("1767657600000"),
-        "openOnly": v("0", "1", "2"),
-        "orderStatus": v("Filled", "Cancelled", "New", "PartiallyFilled", "Done"),
-        "execType": v("Trade", "Funding", "Nope"),
-        "coin": v("USDT", "USDT,BTC", "XRP", ",,"),
-        "status": v("Trading", "PreLaunch", "Closed", "Halted"),
-        "optionType": v("Call", "Put"),
-        "expDate": v("30JAN26", "9JAN26"),
-        "orderFilter": v("Order", "StopOrder", "tpslOrder"),
-        "buyLeverage": v("5", "10", "20", "1000", "0"),
-        "sellLeverage": v("5", "10", "20"),
-        "mode": v(0, 3, "3", 1),
-        "setMarginMode": v("REGULAR_MARGIN", "ISOLATED_MARGIN", "PORTFOLIO_MARGIN", "CROSS"),
-        "takeProfit": v("120000", "0", "90000"),
-        "stopLoss": v("80000", "0", "105000"),
-        "tpTriggerBy": v("MarkPrice", "LastPrice"),
-        "slTriggerBy": v("MarkPrice", "IndexPrice"),
-        "trailingStop": v("0", "10"),
-        "tpslMode": v("Full", "Partial"),
-        "stopOrderType": v("Stop", "TakeProfit"),
-    }
-    return core, optional
-
-
-def param_strategy(*, sane: bool) -> st.SearchStrategy[dict[str, Any]]:
-    core, optional = field_strategies(Fields(sane=sane))
-    item_keys = ("symbol", "side", "orderType", "qty", "price", "orderId", "orderLinkId", "timeInForce")
-    item_optional = {k: optional[k] for k in item_keys if k in optional}
-    item = st.fixed_dictionaries({k: core[k] for k in item_keys if k in core}, optional=item_optional)
-    if sane:
-        batch = st.lists(item, min_size=1, max_size=5)
-        return st.fixed_dictionaries({**core, "request": batch}, optional=optional)
-    batch = st.one_of(st.lists(st.one_of(item, odd_json), max_size=22), odd_json)
-    return st.fixed_dictionaries({}, optional={**core, **optional, "request": batch})
-
-
-params = st.one_of(param_strategy(sane=True), param_strategy(sane=True), param_strategy(sane=False))
+# Sane requests: what a client would send, so that orders rest, fill, amend and cancel and the
+# venue's state builds up; the fields a route needs are always there.
+SANE_CORE: dict[str, st.SearchStrategy[Any]] = {
+    "category": st.sampled_from(["linear", "linear", "linear", "spot", "spot", "inverse", "option"]),
+    "symbol": st.sampled_from(["BTCUSDT", "BTCUSDT", "BTCUSDT", "ETHUSDT", "BTCUSD"]),
+    "side": st.sampled_from(["Buy", "Sell"]),
+    "orderType": st.sampled_from(["Limit", "Limit", "Market"]),
+    "qty": st.sampled_from(["0.001", "0.010", "0.010", "0.100", "0.010000", "1", "100"]),
+    "price": st.sampled_from(["100000.00", "99990.00", "100010.00", "99000.00", "101000.00", "3500.00"]),
+    "accountType": st.just("UNIFIED"),
+    "interval": st.sampled_from(["1", "5", "60", "D"]),
+}
+SANE_OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
+    "orderLinkId": st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=8, max_size=16),
+    "timeInForce": st.sampled_from(["GTC", "IOC", "FOK", "PostOnly"]),
+    "orderId": st.integers(0, 40).map(lambda i: (KNOWN, i)),
+    "limit": st.sampled_from(["1", "2", "20", "50"]),
+    "settleCoin": st.just("USDT"),
+    "openOnly": st.sampled_from(["0", "1"]),
+    "orderStatus": st.sampled_from(["Filled", "Cancelled", "New"]),
+    "execType": st.just("Trade"),
+    "coin": st.sampled_from(["USDT", "USDT,BTC"]),
+    "leverage": st.sampled_from(["5", "10", "20"]),  # both buyLeverage and sellLeverage
+    "mode": st.sampled_from([0, 3]),
+    "setMarginMode": st.sampled_from(["REGULAR_MARGIN", "ISOLATED_MARGIN"]),
+    "takeProfit": st.sampled_from(["120000", "0"]),
+    "stopLoss": st.sampled_from(["80000", "0"]),
+    "triggerPrice": st.sampled_from(["105000.0", "95000.0"]),
+    "reduceOnly": st.sampled_from([False, False, False, True]),
+    "marketUnit": st.sampled_from(["baseCoin", "quoteCoin"]),
+}
+_ITEM_KEYS = ("symbol", "side", "orderType", "qty", "price")
+sane_item = st.fixed_dictionaries(
+    {k: SANE_CORE[k] for k in _ITEM_KEYS},
+    optional={k: SANE_OPTIONAL[k] for k in ("orderId", "orderLinkId", "timeInForce")},
+)
+sane_params = st.fixed_dictionaries(
+    {**SANE_CORE, "request": st.lists(sane_item, min_size=1, max_size=5)},
+    optional={k: v for k, v in SANE_OPTIONAL.items() if k not in ("takeProfit", "stopLoss")},
+)
+# Trading stops on the positions the session opened.
+stop_params = st.fixed_dictionaries(
+    {"category": st.just("linear"), "symbol": st.sampled_from(["BTCUSDT", "ETHUSDT"])},
+    optional={k: SANE_OPTIONAL[k] for k in ("takeProfit", "stopLoss")},
+)
+params = st.one_of(sane_params, sane_params, sane_params, stop_params, wild_params, wild_params)
 
 
 # -- requests ---------------------------------------------------------------------------------------
 
-ROUTE_LIST = sorted(ROUTES.values(), key=lambda r: (r.path, r.method))
+# Every route, order entry more often: that is where the venue's state changes.
+_WEIGHTS = {"/v5/order/create": 8, "/v5/order/create-batch": 3, "/v5/order/amend": 3, "/v5/order/cancel": 3}
+_WEIGHTS |= {"/v5/order/cancel-all": 2, "/v5/order/cancel-batch": 2, "/v5/order/amend-batch": 2}
+ROUTE_LIST = [
+    route
+    for route in sorted(ROUTES.values(), key=lambda r: (r.path, r.method))
+    for _ in range(_WEIGHTS.get(route.path, 1))
+]
 near_miss_paths = st.sampled_from(
     [
         "/",
@@ -236,6 +238,9 @@ def _resolve(value: Any, known: list[str]) -> Any:
 
 def _encode(req: dict[str, Any], known: list[str]) -> tuple[str, bytes]:
     values_ = _resolve(req["params"], known)
+    if "leverage" in values_:
+        leverage = values_.pop("leverage")
+        values_.update(buyLeverage=leverage, sellLeverage=leverage)
     style = req["style"]
     if style == "raw":
         return req["raw_text"], req["raw_bytes"]
