@@ -133,6 +133,8 @@ class RestHandler:
             if len(self._faults):  # only then is the request's account worth looking up
                 account = self._dialect.account_of(self._live().credentials, request.headers)
                 fault = self._faults.select_http(request.method, request.path, account)
+                if fault is not None:
+                    outcome.account_id = account  # as far as the key tells, until the venue says
             await self._serve(request, body, fault, outcome)
         except _Abort:
             outcome.abort = True
@@ -147,7 +149,7 @@ class RestHandler:
     async def _serve(self, request: web.Request, body: bytes, fault: Fault | None, outcome: _Outcome) -> None:
         action = fault.action if fault is not None else None
         # -- on the way in -----------------------------------------------------------------------
-        made_up = self._made_up(request, action)
+        made_up = self._made_up(request, action, outcome.account_id)
         if made_up is not None:
             _fill(outcome, made_up)
             return
@@ -182,7 +184,6 @@ class RestHandler:
         if isinstance(action, Delay) and action.phase is Phase.RESPONSE:
             await self._delay(action)
         elif isinstance(action, ResetConnection):
-            outcome.status, outcome.headers, outcome.body = NO_RESPONSE, (), b""
             raise _Abort
         elif isinstance(action, MalformedBody):
             outcome.body = action.body.encode() if action.body is not None else outcome.body[:-1]
@@ -190,7 +191,7 @@ class RestHandler:
             full = len(outcome.body)
             outcome.truncate_at = full // 2 if action.keep is None else min(action.keep, full)
 
-    def _made_up(self, request: web.Request, action: object) -> Reply | None:
+    def _made_up(self, request: web.Request, action: object, account: str | None) -> Reply | None:
         """The answer to send instead of the venue's, for the faults that make one up."""
         if action is None:
             return None
@@ -203,7 +204,6 @@ class RestHandler:
                 action.code, action.message, now_ms=now_ms, http_status=action.http_status
             )
         if isinstance(action, RateLimit):
-            account = self._dialect.account_of(self._live().credentials, request.headers)
             return self._dialect.rate_limit_reply(
                 request.path, account, now_ms=now_ms, reset_ms=action.reset_ms
             )

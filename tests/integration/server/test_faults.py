@@ -48,6 +48,7 @@ async def test_http_status_answers_instead_of_the_venue(sim: Simulator, client: 
     assert sim.exchange.open_orders("alice") == []  # the venue never saw it
     entry = sim.journal.assert_http("POST", "/fake/private/order", status=503, fault="gateway", count=1)[0]
     assert entry.auth == "none" and entry.response_body == b"Service Unavailable"
+    assert entry.account_id == "alice"  # the key's account (unverified: auth never ran)
     assert [e.phase for e in sim.journal.faults("gateway")] == [FaultPhase.ARMED, FaultPhase.FIRED]
     assert (fault.fired, fault.state) == (1, FaultState.EXHAUSTED)
     status, _ = await _order(client, sim)  # one-shot: the next one reaches the venue
