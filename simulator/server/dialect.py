@@ -134,7 +134,11 @@ class Dialect(Protocol):
         ...
 
     def add_ws_routes(self, app: web.Application, sim: Simulator) -> None:
-        """Add the dialect's WebSocket routes to ``app`` (before the catch-all REST route)."""
+        """Add the dialect's WebSocket routes to ``app`` (before the catch-all REST route).
+
+        Sessions use ``sim.journal``, ``sim.faults.select_ws(...)``, ``sim.subscribe(...)`` and
+        ``sim.record_error(...)``, and close themselves in ``app.on_shutdown``.
+        """
         ...
 
 

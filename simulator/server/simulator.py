@@ -287,8 +287,7 @@ class Simulator:
         return live
 
     def _on_event(self, event: Event) -> None:
-        if self._driver is not None:
-            self._driver.poke()
+        self._poke()  # an event may come with a new timer (a GTD order, a flow step ...)
         for listener in list(self._listeners):
             listener(event)
 

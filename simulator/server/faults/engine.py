@@ -23,7 +23,7 @@ from simulator.scenario import FaultRule
 from simulator.server.errors import FaultSpecError
 from simulator.server.faults.actions import ClockSkew, FaultAction, parse_action
 from simulator.server.faults.fault import Fault, FaultState
-from simulator.server.faults.match import Channel, parse_match
+from simulator.server.faults.match import FaultMatch, parse_match
 from simulator.server.journal import FaultPhase, Recorder
 
 __all__ = ["Faults"]
@@ -233,21 +233,44 @@ class Faults:
         """The fault to apply to an HTTP request, or None; counts the occurrence for every match."""
         if not self._faults:
             return None
-        elapsed_s = (self._now_ns() - self._start_ns()) / _NS_PER_S
+        elapsed_s = self._elapsed_s()
+        return self._select(lambda m: m.matches_http(method, path, account, elapsed_s), f"{method} {path}")
+
+    def select_ws(
+        self,
+        role: str,
+        *,
+        op: str | None = None,
+        topic: str | None = None,
+        account: str | None = None,
+        target: str = "",
+    ) -> Fault | None:
+        """The fault to apply to a WebSocket event, or None (for the WebSocket sessions).
+
+        Parameters:
+            role: the connection's role (``public``, ``private``, ``trade``).
+            op, topic: what the event is (a request's ``op``; a subscription's or push's topic).
+            account: the connection's authenticated account.
+            target: how the journal names the event, e.g. ``"ws-3 subscribe orderbook.50.BTCUSDT"``.
+        """
+        if not self._faults:
+            return None
+        elapsed_s = self._elapsed_s()
+        return self._select(lambda m: m.matches_ws(role, op, topic, account, elapsed_s), target or role)
+
+    def _elapsed_s(self) -> float:
+        return (self._now_ns() - self._start_ns()) / _NS_PER_S
+
+    def _select(self, matches: Callable[[FaultMatch], bool], target: str) -> Fault | None:
         chosen: Fault | None = None
         for fault in self._faults.values():
-            if not fault.active or isinstance(fault.action, ClockSkew):
-                continue
-            criteria = fault.match
-            if criteria.channel is not Channel.HTTP or not criteria.matches_http(
-                method, path, account, elapsed_s
-            ):
+            if not fault.active or isinstance(fault.action, ClockSkew) or not matches(fault.match):
                 continue
             fault.seen += 1
-            if chosen is None and fault.seen >= criteria.nth:
+            if chosen is None and fault.seen >= fault.match.nth:
                 chosen = fault
         if chosen is not None:
-            self._fire(chosen, f"{method} {path}")
+            self._fire(chosen, target)
         return chosen
 
     def _fire(self, fault: Fault, target: str) -> None:

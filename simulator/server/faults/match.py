@@ -82,6 +82,19 @@ class FaultMatch:
             and (self.after_s is None or elapsed_s >= self.after_s)
         )
 
+    def matches_ws(
+        self, role: str, op: str | None, topic: str | None, account: str | None, elapsed_s: float
+    ) -> bool:
+        """Whether a WebSocket event (a frame with ``op``, a ``topic``) meets the criteria."""
+        return (
+            self.channel is Channel.WS
+            and (self.role is None or self.role == role)
+            and (self.op is None or self.op == op)
+            and (self.topic is None or (topic is not None and fnmatchcase(topic, self.topic)))
+            and (self.account is None or self.account == account)
+            and (self.after_s is None or elapsed_s >= self.after_s)
+        )
+
     def params(self) -> dict[str, Any]:
         """The criteria in the scenario's ``match`` shape (unset fields left out)."""
         data: dict[str, Any] = {"channel": self.channel.value}

@@ -256,3 +256,18 @@ def test_as_dict_is_the_control_plane_shape(faults: Faults) -> None:
         "seen": 0,
         "fired": 0,
     }
+
+
+def test_ws_rules_are_selected_for_websocket_events_only(faults: Faults, journal: Journal) -> None:
+    drop = faults.arm({"kind": "drop_connection"}, channel="ws", role="public", topic="orderbook.*", nth=2)
+    http = faults.arm(HttpStatus(500), route="/v5/*", persistent=True)
+    assert faults.select_ws("public", op="subscribe", topic="orderbook.50.BTCUSDT") is None  # nth=2
+    assert faults.select_ws("private", op="subscribe", topic="orderbook.50.BTCUSDT") is None  # role
+    assert faults.select_ws("public", op="subscribe", topic="tickers.BTCUSDT") is None  # topic
+    hit = faults.select_ws("public", op="subscribe", topic="orderbook.1.ETHUSDT", target="ws-1 subscribe")
+    assert hit is drop and drop.state is FaultState.EXHAUSTED
+    assert journal.faults(drop.name, phase=FaultPhase.FIRED)[0].description == (
+        "drop_connection on ws-1 subscribe (1 of 1)"
+    )
+    assert http.seen == 0  # WebSocket events never count for HTTP rules, nor the reverse
+    assert faults.select_http("GET", "/v5/market/time", None) is http and drop.seen == 2
