@@ -10,6 +10,9 @@ synchronous (time is passed in as server milliseconds):
   recv-window rule, the API-key registry, and WebSocket ``op:auth`` with its acks.
 - :mod:`~simulator.dialects.bybit.limits`: per-account per-endpoint rolling windows with the
   venue's quotas and ``X-Bapi-Limit*`` headers, and the per-IP limit.
+- :mod:`~simulator.dialects.bybit.codec`: core views to Bybit JSON, and a JSON Schema per payload.
+- :mod:`~simulator.dialects.bybit.rest`: the v5 REST routes over the core, as a socket-free
+  ``BybitRestApi.handle(...) -> RestResponse`` (docs/bybit-rest.md).
 """
 
 from __future__ import annotations

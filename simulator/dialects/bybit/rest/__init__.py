@@ -28,7 +28,9 @@ The interface:
                      max_body_bytes=1 << 20, history=None, auth_error_status=200,
                      validate_responses=False): ...
         def handle(self, method, path, raw_query, headers, body, remote="127.0.0.1") -> RestResponse
-        def on_event(self, event) -> None        # subscribed to the exchange by __init__
+            # headers: (name, value) pairs or a mapping (aiohttp's request.headers); never raises
+        def on_event(self, event) -> None        # subscribed to the exchange by __init__ (a second
+                                                 # subscription is harmless: events count once)
         def close(self) -> None                  # unsubscribe
         errors: list[BaseException]
 

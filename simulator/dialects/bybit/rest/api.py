@@ -269,6 +269,7 @@ class BybitRestApi:
             ip_decision = self.ip_limiter.check(remote, now)
             progress.quota_keys = (IP_QUOTA_KEY,)
             if not ip_decision.allowed:
+                progress.limit = ip_decision  # the 403 tells the IP limit and when it resets
                 return answer_error(ip_decision.error())
         route = ROUTES.get((method, path))
         bare_key = endpoint_key(path)

@@ -160,5 +160,7 @@ def test_the_ip_limit_answers_403_in_plain_text(make_api, make_client, ip_limite
     assert refused.response.body == b"access too frequent"
     assert refused.header("Content-Type") == "text/plain; charset=utf-8"
     assert (refused.response.auth, refused.response.quota_keys) == ("none", ("ip",))
+    assert (refused.header(HEADER_LIMIT), refused.header(HEADER_LIMIT_STATUS)) == ("3", "0")
+    assert int(refused.header(HEADER_LIMIT_RESET) or 0) > client.now_ms()
     client.remote = "10.0.0.2"  # another address has its own window
     client.public("/v5/market/time").ok()
