@@ -158,8 +158,8 @@ def _banner(sim: Simulator, options: ServeOptions, out: TextIO) -> None:
 async def run(
     options: ServeOptions,
     *,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     live_display: bool | None = None,
     stop: asyncio.Event | None = None,
 ) -> int:
@@ -167,11 +167,13 @@ async def run(
 
     Parameters:
         options: what to serve, and where.
-        out, err: where to print (the URLs and summaries; errors).
+        out, err: where to print (the URLs and summaries; errors); stdout and stderr by default.
         live_display: a rich live table (True) or plain ``stats`` lines (False); by default a
             live table exactly when ``out`` is a terminal.
         stop: set it to stop (the signals set it too).
     """
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
     try:
         sim = Simulator(
             options.scenario,

@@ -145,3 +145,21 @@ async def test_the_summary_as_a_live_table_or_plain_lines(live: bool, client: Cl
     stop.set()
     assert await task == EXIT_OK
     assert ("stats uptime" in out.getvalue()) is not live
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--api-key", "k"], "together"),
+        (["--port", "70000"], "--port"),
+        (["--stats-interval", "0"], "--stats-interval"),
+        (["--dialect", "okx"], "no simulator dialect 'okx'"),
+    ],
+)
+def test_serve_arguments_a_user_can_fix(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from venuekit.cli import EXIT_USAGE, main
+
+    assert main(["serve", *args]) == EXIT_USAGE
+    assert words in capsys.readouterr().err
