@@ -13,6 +13,7 @@ hands the events to the listeners. Bad commands never raise: they return a resul
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -40,7 +41,7 @@ from simulator.core.enums import (
     TimeInForce,
     TriggerBy,
 )
-from simulator.core.errors import CoreUsageError, Rejected, RejectReason
+from simulator.core.errors import Rejected, RejectReason
 from simulator.core.events import (
     BalanceChanged,
     BookChanged,
@@ -100,6 +101,8 @@ class Exchange(SetupMixin, QueryMixin):
         self._listeners: list[Listener] = []
         self._events: list[Any] = []
         self._in_command = False
+        self._dispatching = False
+        self._outbox: deque[Any] = deque()
         self._books: dict[str, MarketState] = {}
         self._positions: dict[tuple[str, str, int], tuple[Account, MarketState, Position]] = {}
         self._balances: dict[tuple[str, str], Account] = {}
@@ -119,10 +122,43 @@ class Exchange(SetupMixin, QueryMixin):
     def emit(self, event: Any) -> None:
         self._events.append(event)
 
-    def _begin(self) -> None:
-        if self._in_command:
-            raise CoreUsageError("exchange commands cannot be nested (a listener may not call the exchange)")
+    def _attempt(
+        self, action: Callable[[], Any], on_reject: Callable[[Rejected], None] | None = None
+    ) -> tuple[Any, Rejected | None, tuple[Any, ...]]:
+        """Run ``action`` as one command: ``(value, rejection or None, events)``.
+
+        Called while a command is already open (a scheduled action calling the exchange), the
+        command joins it: its changes and events belong to the open command, and it returns no
+        events of its own. A rejection drops only the events this command staged (it changed
+        nothing); ``on_reject`` may then emit the rejection's own event.
+        """
+        outer = not self._in_command
+        start = len(self._events)
         self._in_command = True
+        try:
+            try:
+                value, rejected = action(), None
+            except Rejected as exc:
+                del self._events[start:]
+                value, rejected = None, exc
+                if on_reject is not None:
+                    on_reject(exc)
+        except BaseException:
+            # An unexpected error must not leave the exchange inside a command.
+            if outer:
+                self._reset_boundary()
+            else:
+                del self._events[start:]
+            raise
+        return value, rejected, (self._end() if outer else ())
+
+    def _reset_boundary(self) -> None:
+        self._events.clear()
+        self._books.clear()
+        self._positions.clear()
+        self._balances.clear()
+        self._triggers.clear()
+        self._in_command = False
 
     def _end(self) -> tuple[Any, ...]:
         try:
@@ -140,16 +176,24 @@ class Exchange(SetupMixin, QueryMixin):
                 self.emit(BalanceChanged(self.next_seq(), now, view))
             events = tuple(self._events)
         finally:
-            self._events.clear()
-            self._books.clear()
-            self._positions.clear()
-            self._balances.clear()
-            self._triggers.clear()
-            self._in_command = False
-        for listener in list(self._listeners):
-            for event in events:
-                listener(event)
+            self._reset_boundary()
+        self._dispatch(events)
         return events
+
+    def _dispatch(self, events: tuple[Any, ...]) -> None:
+        """Hand events to the listeners in order, even when a listener calls the exchange."""
+        self._outbox.extend(events)
+        if self._dispatching:
+            return  # the dispatch loop further up the stack delivers them after the current ones
+        self._dispatching = True
+        try:
+            while self._outbox:
+                event = self._outbox.popleft()
+                for listener in list(self._listeners):
+                    listener(event)
+        finally:
+            self._outbox.clear()
+            self._dispatching = False
 
     def _settle(self) -> list[BalanceView]:
         """Run the venue's follow-up rules until nothing more changes.
@@ -185,14 +229,9 @@ class Exchange(SetupMixin, QueryMixin):
         raise AssertionError("the exchange did not settle: a trigger or liquidation cascade does not end")
 
     def _run(self, action: Callable[[], Any]) -> tuple[Any, tuple[Any, ...]]:
-        self._begin()
-        try:
-            value = action()
-        except BaseException:
-            self._in_command = False
-            self._events.clear()
-            raise
-        return value, self._end()
+        """Run a set-up or scripting action as one command (it cannot be rejected)."""
+        value, _, events = self._attempt(action)
+        return value, events
 
     # -- bookkeeping used by matching and lifecycle -------------------------------------------
 
@@ -361,87 +400,51 @@ class Exchange(SetupMixin, QueryMixin):
 
     def place_order(self, cmd: NewOrder) -> OrderResult:
         """Place one order. Never raises for a bad order: see :class:`OrderResult`."""
-        self._begin()
-        return self._order_result(
-            lambda: trading.place(self, cmd),
-            cmd.account_id,
-            cmd.instrument_id,
-            cmd.client_order_id,
-            reject_event=True,
-        )
+
+        def rejected(exc: Rejected) -> None:
+            self.emit(
+                OrderRejected(
+                    self.next_seq(),
+                    self.clock.now_ns(),
+                    cmd.account_id if isinstance(cmd.account_id, str) else "",
+                    cmd.instrument_id if isinstance(cmd.instrument_id, str) else "",
+                    cmd.client_order_id if isinstance(cmd.client_order_id, str) else "",
+                    exc.reason,
+                    exc.message,
+                    None,
+                )
+            )
+
+        return self._order_result(lambda: trading.place(self, cmd), rejected)
 
     def place_orders(self, cmds: Iterable[NewOrder]) -> list[OrderResult]:
         """A batch: each order is placed (or rejected) on its own, in order."""
         return [self.place_order(cmd) for cmd in cmds]
 
     def amend_order(self, cmd: AmendOrder) -> OrderResult:
-        self._begin()
-        return self._order_result(
-            lambda: trading.amend(self, cmd), cmd.account_id, cmd.instrument_id, cmd.client_order_id
-        )
+        return self._order_result(lambda: trading.amend(self, cmd))
 
     def amend_orders(self, cmds: Iterable[AmendOrder]) -> list[OrderResult]:
         return [self.amend_order(cmd) for cmd in cmds]
 
     def cancel_order(self, cmd: CancelOrder) -> OrderResult:
-        self._begin()
-        return self._order_result(
-            lambda: trading.cancel(self, cmd), cmd.account_id, cmd.instrument_id, cmd.client_order_id
-        )
+        return self._order_result(lambda: trading.cancel(self, cmd))
 
     def cancel_orders(self, cmds: Iterable[CancelOrder]) -> list[OrderResult]:
         return [self.cancel_order(cmd) for cmd in cmds]
 
     def cancel_all(self, cmd: CancelAll) -> CancelAllResult:
         """Cancel every open order matching the filters; unknown account/instrument cancel nothing."""
-        self._begin()
-        try:
-            orders = trading.cancel_all(self, cmd)
-        except Rejected:
-            orders = []
-        except BaseException:
-            # As in _run: an unexpected error must not leave the exchange inside a command.
-            self._in_command = False
-            self._events.clear()
-            raise
-        events = self._end()
-        return CancelAllResult(tuple(o.view() for o in orders), events)
+        orders, _, events = self._attempt(lambda: trading.cancel_all(self, cmd))
+        return CancelAllResult(tuple(o.view() for o in orders or ()), events)
 
     def _order_result(
-        self,
-        action: Callable[[], Order],
-        account_id: str,
-        instrument_id: str,
-        client_order_id: str,
-        *,
-        reject_event: bool = False,
+        self, action: Callable[[], Order], on_reject: Callable[[Rejected], None] | None = None
     ) -> OrderResult:
-        try:
-            try:
-                order = action()
-            except Rejected as rejected:
-                # Nothing changed: discard anything staged, then report (and for orders, emit).
-                self._events.clear()
-                if reject_event:
-                    self.emit(
-                        OrderRejected(
-                            self.next_seq(),
-                            self.clock.now_ns(),
-                            account_id if isinstance(account_id, str) else "",
-                            instrument_id if isinstance(instrument_id, str) else "",
-                            client_order_id if isinstance(client_order_id, str) else "",
-                            rejected.reason,
-                            rejected.message,
-                            None,
-                        )
-                    )
-                return OrderResult(False, None, rejected.reason, rejected.message, self._end())
-        except BaseException:
-            self._in_command = False
-            self._events.clear()
-            raise
+        order, rejected, events = self._attempt(action, on_reject)
+        if rejected is not None:
+            return OrderResult(False, None, rejected.reason, rejected.message, events)
         view = order.view()
-        events = self._end()
         if order.status is OrderStatus.REJECTED:
             assert order.reject_reason is not None
             return OrderResult(
@@ -450,17 +453,10 @@ class Exchange(SetupMixin, QueryMixin):
         return OrderResult(True, view, None, "", events)
 
     def _setting(self, action: Callable[[], None]) -> Result:
-        self._begin()
-        try:
-            action()
-        except Rejected as rejected:
-            self._events.clear()
-            return Result(False, rejected.reason, rejected.message, self._end())
-        except BaseException:
-            self._in_command = False
-            self._events.clear()
-            raise
-        return Result(True, None, "", self._end())
+        _, rejected, events = self._attempt(action)
+        if rejected is not None:
+            return Result(False, rejected.reason, rejected.message, events)
+        return Result(True, None, "", events)
 
     def set_leverage(self, account_id: str, instrument_id: str, leverage: Decimal | str | int) -> Result:
         return self._setting(lambda: trading.set_leverage(self, account_id, instrument_id, leverage))

@@ -329,17 +329,10 @@ class _Builder:
             ex.schedule_mark_price(instrument_id, at, event.mark_price)
         if event.trade is not None:
             trade = event.trade
-            ex.schedule(
-                at,
-                lambda e: _in_timer_boundary(
-                    e, lambda: e.record_trade(instrument_id, trade.price, trade.qty, trade.side)
-                ),
-            )
+            ex.schedule(at, lambda e: e.record_trade(instrument_id, trade.price, trade.qty, trade.side))
         if event.status is not None:
             status: InstrumentStatus = event.status
-            ex.schedule(
-                at, lambda e: _in_timer_boundary(e, lambda: e.set_instrument_status(instrument_id, status))
-            )
+            ex.schedule(at, lambda e: e.set_instrument_status(instrument_id, status))
 
     # -- flow ------------------------------------------------------------------------------------
 
@@ -358,18 +351,3 @@ class _Builder:
             return SyntheticFlow(self.exchange, config)
         except CoreUsageError as exc:
             raise self.error(spec.path, f"the venue refused this flow: {exc}") from None
-
-
-def _in_timer_boundary(exchange: Exchange, command: Callable[[], object]) -> None:
-    """Run a scripting command inside the command boundary a timer already runs in.
-
-    ``record_trade`` and ``set_instrument_status`` each open their own boundary, and a timer
-    callback runs inside one, where nesting is refused. Until the core offers scheduled trades
-    and status changes, run the command's body in the timer's boundary by letting its inner
-    ``_run`` call the action directly: its events join the timer's, and one boundary settles them.
-    """
-    exchange._run = lambda action: (action(), ())  # type: ignore[method-assign]
-    try:
-        command()
-    finally:
-        del exchange._run

@@ -14,6 +14,7 @@ from simulator.core import (
     Exchange,
     NewOrder,
     OrderType,
+    RejectReason,
     SeededIds,
     SequentialIds,
     Side,
@@ -232,11 +233,61 @@ def test_listeners_run_after_the_command_closes_so_they_may_issue_commands() -> 
     assert ex.balance("alice", "USDT").total == Decimal(11)
 
 
-def test_a_nested_command_raises_and_leaves_the_exchange_usable() -> None:
+def test_a_command_inside_a_scheduled_action_joins_its_boundary() -> None:
     ex = Exchange()
     ex.add_account("alice")
-    with pytest.raises(CoreUsageError, match="cannot be nested"):
-        ex._run(lambda: ex.deposit("alice", "USDT", "1"))
-    assert ex.balance("alice", "USDT").total == Decimal(0)
-    ex.deposit("alice", "USDT", "2")
-    assert ex.balance("alice", "USDT").total == Decimal(2)
+    results = []
+    ex.schedule(ex.clock.now_ns() + NS_PER_S, lambda e: results.append(e.deposit("alice", "USDT", "5")))
+    events = ex.advance(1)
+    # The deposit's events belong to the timer's command; the nested call returns none of its own.
+    assert results == [()]
+    assert [type(e).__name__ for e in events] == ["BalanceChanged"]
+    assert events[0].balance.total == Decimal(5)
+
+
+def test_a_nested_rejection_drops_only_its_own_events() -> None:
+    ex = Exchange()
+    ex.add_account("alice")
+
+    def script() -> object:
+        ex.deposit("alice", "USDT", "3")
+        return ex.place_order(NewOrder("alice", "nope", Side.BUY, OrderType.MARKET, "1"))
+
+    result, events = ex._run(script)
+    assert not result.ok and result.reason is RejectReason.UNKNOWN_INSTRUMENT and result.events == ()
+    assert [type(e).__name__ for e in events] == ["OrderRejected", "BalanceChanged"]
+    assert ex.balance("alice", "USDT").total == Decimal(3)
+
+
+def test_an_error_inside_a_command_leaves_the_exchange_usable() -> None:
+    ex = Exchange()
+    ex.add_account("alice")
+
+    def broken() -> None:
+        ex.deposit("alice", "USDT", "1")
+        raise RuntimeError("scenario bug")
+
+    with pytest.raises(RuntimeError, match="scenario bug"):
+        ex._run(broken)
+    # The deposit happened (state is not rolled back on a bug), but the boundary is closed again.
+    assert ex.balance("alice", "USDT").total == Decimal(1)
+    assert [type(e).__name__ for e in ex.deposit("alice", "USDT", "2")] == ["BalanceChanged"]
+    assert ex.balance("alice", "USDT").total == Decimal(3)
+
+
+def test_listeners_see_events_in_order_even_when_a_listener_trades() -> None:
+    ex = Exchange()
+    ex.add_account("alice")
+    seen: list[int] = []
+    first = True
+
+    def react(event: object) -> None:
+        nonlocal first
+        if first:
+            first = False
+            ex.deposit("alice", "USDT", "1")  # its events must arrive after the current ones
+
+    ex.subscribe(react)
+    ex.subscribe(lambda event: seen.append(event.seq))
+    ex.deposit("alice", "BTC", "1")
+    assert seen == sorted(seen) and len(seen) == 2
