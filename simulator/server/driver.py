@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Callable
 
 from simulator.core import NS_PER_S, Exchange
+from simulator.server.venue import wait_set
 
 __all__ = ["TimerDriver"]
 
@@ -74,8 +75,4 @@ class TimerDriver:
                 # Let requests in between rounds, even when timers keep falling due.
                 await asyncio.sleep(0)
                 continue
-            try:
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
-            except TimeoutError:
-                pass
+            await wait_set(self._wake, delay)

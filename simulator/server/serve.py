@@ -26,6 +26,7 @@ from simulator.core import AccountKind, OrderAccepted, OrderFilled, TradeOccurre
 from simulator.scenario import ScenarioError
 from simulator.server.errors import SimulatorError
 from simulator.server.simulator import Simulator
+from simulator.server.venue import wait_set
 
 __all__ = ["EXIT_INTERNAL_ERRORS", "EXIT_OK", "EXIT_SETUP", "ServeOptions", "ServeStats", "run", "serve"]
 
@@ -220,18 +221,8 @@ async def run(
     return EXIT_OK
 
 
-async def _wait(stop: asyncio.Event, seconds: float) -> bool:
-    """Wait until ``stop`` is set (True) or ``seconds`` pass (False)."""
-    try:
-        async with asyncio.timeout(seconds):
-            await stop.wait()
-    except TimeoutError:
-        return False
-    return True
-
-
 async def _plain(stats: ServeStats, options: ServeOptions, out: TextIO, stop: asyncio.Event) -> None:
-    while not await _wait(stop, options.stats_interval):
+    while not await wait_set(stop, options.stats_interval):
         print(_line(stats.snapshot()), file=out, flush=True)
 
 
@@ -242,7 +233,7 @@ async def _live(
     console = Console(file=out, force_terminal=True)
     refresh = min(options.stats_interval, 1.0)
     with Live(_table(sim, stats.snapshot()), console=console, auto_refresh=False) as live:
-        while not await _wait(stop, refresh):
+        while not await wait_set(stop, refresh):
             live.update(_table(sim, stats.snapshot()), refresh=True)
 
 

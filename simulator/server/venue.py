@@ -28,7 +28,16 @@ from simulator.scenario import (
 from simulator.server.dialect import ApiKeySpec, Dialect, RestApi
 from simulator.server.errors import SimulatorUsageError
 
-__all__ = ["ClockSpec", "DemoCredentials", "LiveVenue", "VenueTime", "api_key_specs", "load", "make_clock"]
+__all__ = [
+    "ClockSpec",
+    "DemoCredentials",
+    "LiveVenue",
+    "VenueTime",
+    "api_key_specs",
+    "load",
+    "make_clock",
+    "wait_set",
+]
 
 #: ``"real"``, ``"virtual"``, a clock object, or None for the scenario's own ``clock.mode``.
 ClockSpec = str | Clock | None
@@ -167,6 +176,16 @@ class LiveVenue:
         self.api.close()
 
 
+async def wait_set(event: asyncio.Event, seconds: float | None) -> bool:
+    """Wait until ``event`` is set (True) or ``seconds`` have passed (False; None: no limit)."""
+    try:
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True
+
+
 class VenueTime:
     """The venue's time: its clock, the clock skew clients see, and sleeps in venue seconds.
 
@@ -205,12 +224,7 @@ class VenueTime:
             heapq.heappush(self._sleepers, entry)
             await future
             return not stopping.is_set()
-        try:
-            async with asyncio.timeout(seconds):
-                await stopping.wait()
-        except TimeoutError:
-            return True
-        return False
+        return not await wait_set(stopping, seconds)
 
     def moved(self) -> None:
         """The virtual clock moved: wake the venue-time sleepers that are due."""
