@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from aiohttp import web
-from multidict import CIMultiDict
 
 from simulator.server.dialect import Dialect, Reply, RestReply
 from simulator.server.failures import ServerErrors
@@ -242,13 +241,11 @@ class RestHandler:
             _reset(request)
             return web.Response()  # never sent: the connection is gone
         if outcome.truncate_at is None:
-            response = web.Response(
-                status=outcome.status, body=outcome.body, headers=CIMultiDict(outcome.headers)
-            )
+            response = web.Response(status=outcome.status, body=outcome.body, headers=outcome.headers)
             if oversized:
                 response.force_close()  # the rest of the body was never read
             return response
-        stream = web.StreamResponse(status=outcome.status, headers=CIMultiDict(outcome.headers))
+        stream = web.StreamResponse(status=outcome.status, headers=outcome.headers)
         stream.content_length = len(outcome.body)
         await stream.prepare(request)
         await stream.write(outcome.body[: outcome.truncate_at])
