@@ -8,7 +8,7 @@ answered 10016 and recorded by the API.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from simulator.core import NS_PER_MS, Account, Exchange
@@ -76,7 +76,6 @@ class RequestContext:
     now_ms: int
     account_id: str | None = None
     api_key: ApiKey | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def now_ns(self) -> int:

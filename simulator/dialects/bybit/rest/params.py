@@ -105,12 +105,6 @@ class Params:
         value = self._values.get(name)
         return None if value is None or value == "" else value
 
-    def given(self, name: str) -> bool:
-        return self.raw(name) is not None
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._values)
-
     # -- typed access -------------------------------------------------------------------------
 
     def text(self, name: str, *, required: bool = False) -> str | None:
