@@ -19,8 +19,6 @@ from simulator.core import (
     NS_PER_S,
     Exchange,
     FlowConfig,
-    Instrument,
-    InstrumentKind,
     NewOrder,
     OptionKind,
     OrderType,
@@ -30,6 +28,7 @@ from simulator.core import (
     TimeInForce,
     TriggerBy,
     VirtualClock,
+    catalog,
 )
 
 __all__ = ["build_venue", "main", "run_session"]
@@ -42,59 +41,11 @@ D = Decimal
 def build_venue(seed: int) -> tuple[Exchange, SyntheticFlow]:
     """A venue with four instruments, books made by synthetic flow, and a funded demo account."""
     ex = Exchange(VirtualClock(START_NS), SeededIds(seed))
-    spot = Instrument(
-        symbol="BTCUSDT",
-        kind=InstrumentKind.SPOT,
-        base="BTC",
-        quote="USDT",
-        settle="USDT",
-        tick_size=D("0.01"),
-        lot_size=D("0.000001"),
-        min_qty=D("0.000011"),
-        max_qty=D("83"),
-        min_notional=D("5"),
-        maker_fee=D("0.001"),
-        taker_fee=D("0.001"),
-    )
-    linear = Instrument(
-        symbol="BTCUSDT",
-        kind=InstrumentKind.LINEAR_PERPETUAL,
-        base="BTC",
-        quote="USDT",
-        settle="USDT",
-        tick_size=D("0.10"),
-        lot_size=D("0.001"),
-        min_qty=D("0.001"),
-        max_qty=D("1190"),
-        min_notional=D("5"),
-    )
-    inverse = Instrument(
-        symbol="BTCUSD",
-        kind=InstrumentKind.INVERSE_PERPETUAL,
-        base="BTC",
-        quote="USD",
-        settle="BTC",
-        tick_size=D("0.5"),
-        lot_size=D("1"),
-        min_qty=D("1"),
-        max_qty=D("1000000"),
-    )
-    call = Instrument(
-        symbol="BTC-27MAR26-100000-C-USDT",
-        kind=InstrumentKind.OPTION,
-        base="BTC",
-        quote="USDT",
-        settle="USDT",
-        tick_size=D("5"),
-        lot_size=D("0.01"),
-        min_qty=D("0.01"),
-        max_qty=D("500"),
-        strike=D("100000"),
-        option_kind=OptionKind.CALL,
-        expiry_ns=START_NS + 85 * 86_400 * NS_PER_S,
-        maker_fee=D("0.0002"),
-        taker_fee=D("0.0003"),
-    )
+    spot = catalog.btc_spot()
+    linear = catalog.btc_linear_perpetual()
+    inverse = catalog.btc_inverse_perpetual()
+    expiry = START_NS + 85 * 86_400 * NS_PER_S
+    call = catalog.btc_option("BTC-27MAR26-100000-C-USDT", 100000, OptionKind.CALL, expiry)
     ex.add_instrument(spot, last_price="90000")
     ex.add_instrument(linear, mark_price="90000", index_price="90000", funding_rate="0.0001")
     ex.add_instrument(inverse, mark_price="90000", index_price="90000", funding_rate="-0.00005")

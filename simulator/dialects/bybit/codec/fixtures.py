@@ -34,7 +34,6 @@ from simulator.core import (
     Exchange,
     IndexPriceChanged,
     Instrument,
-    InstrumentKind,
     MarkPriceChanged,
     NewOrder,
     OptionKind,
@@ -51,6 +50,7 @@ from simulator.core import (
     TradeOccurred,
     TriggerBy,
     VirtualClock,
+    catalog,
 )
 from simulator.core.events import BookChanged, Fill
 from simulator.dialects.bybit.codec import account, instruments, market, orders, results, ws, ws_control
@@ -83,67 +83,12 @@ CALL = "option:BTC-27MAR26-100000-C-USDT"
 
 
 def _instruments() -> list[tuple[Instrument, dict[str, str]]]:
-    """Bybit's real filters for these symbols, with the prices the session starts from."""
-    spot = {"maker_fee": D("0.001"), "taker_fee": D("0.001")}
-    option = {
-        "kind": InstrumentKind.OPTION,
-        "base": "BTC",
-        "quote": "USDT",
-        "settle": "USDT",
-        "tick_size": D("5"),
-        "lot_size": D("0.01"),
-        "min_qty": D("0.01"),
-        "max_qty": D("500"),
-        "maker_fee": D("0.0003"),
-        "taker_fee": D("0.0003"),
-        "expiry_ns": _EXPIRY_NS,
-    }
+    """Bybit's real filters for these symbols (the core's catalog), with the session's start prices."""
     return [
+        (catalog.btc_spot(), {"last_price": "87500.00", "index_price": "87512.34"}),
+        (catalog.eth_spot(), {"last_price": "2950.00", "index_price": "2950.85"}),
         (
-            Instrument(
-                symbol="BTCUSDT",
-                kind=InstrumentKind.SPOT,
-                base="BTC",
-                quote="USDT",
-                settle="USDT",
-                tick_size=D("0.01"),
-                lot_size=D("0.000001"),
-                min_qty=D("0.000011"),
-                max_qty=D("83"),
-                min_notional=D("5"),
-                **spot,
-            ),
-            {"last_price": "87500.00", "index_price": "87512.34"},
-        ),
-        (
-            Instrument(
-                symbol="ETHUSDT",
-                kind=InstrumentKind.SPOT,
-                base="ETH",
-                quote="USDT",
-                settle="USDT",
-                tick_size=D("0.01"),
-                lot_size=D("0.00001"),
-                min_qty=D("0.00062"),
-                max_qty=D("1229.2336"),
-                min_notional=D("5"),
-                **spot,
-            ),
-            {"last_price": "2950.00", "index_price": "2950.85"},
-        ),
-        (
-            Instrument(
-                symbol="BTCUSDT",
-                kind=InstrumentKind.LINEAR_PERPETUAL,
-                base="BTC",
-                quote="USDT",
-                settle="USDT",
-                tick_size=D("0.10"),
-                lot_size=D("0.001"),
-                min_qty=D("0.001"),
-                max_qty=D("1190"),
-                min_notional=D("5"),
-            ),
+            catalog.btc_linear_perpetual(),
             {
                 "last_price": "87480.0",
                 "mark_price": "87481.25",
@@ -152,18 +97,7 @@ def _instruments() -> list[tuple[Instrument, dict[str, str]]]:
             },
         ),
         (
-            Instrument(
-                symbol="ETHUSDT",
-                kind=InstrumentKind.LINEAR_PERPETUAL,
-                base="ETH",
-                quote="USDT",
-                settle="USDT",
-                tick_size=D("0.01"),
-                lot_size=D("0.01"),
-                min_qty=D("0.01"),
-                max_qty=D("7240"),
-                min_notional=D("5"),
-            ),
+            catalog.eth_linear_perpetual(),
             {
                 "last_price": "2949.50",
                 "mark_price": "2949.63",
@@ -172,33 +106,11 @@ def _instruments() -> list[tuple[Instrument, dict[str, str]]]:
             },
         ),
         (
-            Instrument(
-                symbol="BTC-27MAR26",
-                kind=InstrumentKind.LINEAR_FUTURE,
-                base="BTC",
-                quote="USDT",
-                settle="USDT",
-                tick_size=D("0.50"),
-                lot_size=D("0.001"),
-                min_qty=D("0.001"),
-                max_qty=D("500"),
-                min_notional=D("5"),
-                expiry_ns=_EXPIRY_NS,
-            ),
+            catalog.btc_linear_future("BTC-27MAR26", _EXPIRY_NS),
             {"last_price": "88410.50", "mark_price": "88405.00", "index_price": "87512.34"},
         ),
         (
-            Instrument(
-                symbol="BTCUSD",
-                kind=InstrumentKind.INVERSE_PERPETUAL,
-                base="BTC",
-                quote="USD",
-                settle="BTC",
-                tick_size=D("0.50"),
-                lot_size=D("1"),
-                min_qty=D("1"),
-                max_qty=D("1000000"),
-            ),
+            catalog.btc_inverse_perpetual(),
             {
                 "last_price": "87495.50",
                 "mark_price": "87493.12",
@@ -207,15 +119,11 @@ def _instruments() -> list[tuple[Instrument, dict[str, str]]]:
             },
         ),
         (
-            Instrument(
-                symbol="BTC-27MAR26-70000-P-USDT", strike=D("70000"), option_kind=OptionKind.PUT, **option
-            ),
+            catalog.btc_option("BTC-27MAR26-70000-P-USDT", 70000, OptionKind.PUT, _EXPIRY_NS),
             {"last_price": "1185", "mark_price": "1190.41", "index_price": "87512.34"},
         ),
         (
-            Instrument(
-                symbol="BTC-27MAR26-100000-C-USDT", strike=D("100000"), option_kind=OptionKind.CALL, **option
-            ),
+            catalog.btc_option("BTC-27MAR26-100000-C-USDT", 100000, OptionKind.CALL, _EXPIRY_NS),
             {"last_price": "2410", "mark_price": "2402.87", "index_price": "87512.34"},
         ),
     ]
