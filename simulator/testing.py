@@ -17,8 +17,10 @@ started: ``async with`` starts it and stops it. Leaving the block re-raises exce
 inside the simulator (house rule 10). Whatever a test leaves running (it failed before leaving the
 block, or called ``await sim.start()`` itself) is stopped and checked when the test ends.
 
-For the Bybit dialect, ``simulator(..., dialect=BybitDialect(validate_responses=True))``
-(``simulator.server.bindings.bybit``) also checks every REST answer against its JSON Schema.
+Every simulator it makes checks its REST answers against the dialect's JSON Schemas
+(``Simulator(validate_responses=True)``) when the dialect can: an answer that does not match its
+schema fails the test when the block is left, as any other exception inside the simulator does.
+Pass ``validate_responses=False`` to turn that off (it is slow).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 import pytest_asyncio
 
 from simulator.server import ServerState, Simulator
+from simulator.server.dialect import can_validate_responses, resolve_dialect
 
 __all__ = ["SimulatorFactory", "simulator"]
 
@@ -42,6 +45,10 @@ async def simulator() -> AsyncIterator[SimulatorFactory]:
     made: list[Simulator] = []
 
     def make(scenario: Any = None, **kwargs: Any) -> Simulator:
+        if "validate_responses" not in kwargs:
+            dialect = resolve_dialect(kwargs.get("dialect", "bybit"))
+            kwargs["dialect"] = dialect
+            kwargs["validate_responses"] = can_validate_responses(dialect)
         sim = Simulator(scenario, **kwargs)
         made.append(sim)
         return sim

@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     from simulator.scenario import BuiltVenue
     from simulator.server.simulator import Simulator
 
-__all__ = ["DIALECTS", "ApiKeySpec", "Dialect", "Reply", "RestApi", "RestReply", "resolve_dialect"]
+__all__ = [
+    "DIALECTS",
+    "ApiKeySpec",
+    "Dialect",
+    "Reply",
+    "RestApi",
+    "RestReply",
+    "can_validate_responses",
+    "resolve_dialect",
+]
 
 #: Dialect name -> ``module:attribute`` of its :class:`Dialect` (a class or an instance).
 DIALECTS: dict[str, str] = {"bybit": "simulator.server.bindings.bybit:BybitDialect"}
@@ -158,3 +167,12 @@ def resolve_dialect(dialect: str | Dialect) -> Dialect:
     module = importlib.import_module(module_name)
     found = getattr(module, attribute)
     return found() if isinstance(found, type) else found
+
+
+def can_validate_responses(dialect: Dialect) -> bool:
+    """Whether ``dialect`` can check its REST answers against schemas.
+
+    Such a dialect has a writable ``validate_responses`` flag, read when it builds a REST API
+    (``Simulator(validate_responses=True)`` sets it). Dialects without schemas leave it out.
+    """
+    return hasattr(dialect, "validate_responses")

@@ -32,7 +32,7 @@ from aiohttp import web
 from simulator.core import Clock, Event, Exchange, VirtualClock
 from simulator.scenario import BuiltVenue, Scenario
 from simulator.server.control import CONTROL_PREFIX, control_app
-from simulator.server.dialect import ApiKeySpec, Dialect, resolve_dialect
+from simulator.server.dialect import ApiKeySpec, Dialect, can_validate_responses, resolve_dialect
 from simulator.server.driver import TimerDriver
 from simulator.server.errors import SimulatorStateError, SimulatorUsageError
 from simulator.server.failures import ServerErrors
@@ -79,6 +79,11 @@ class Simulator:
             set; binding to a non-loopback ``host`` requires one.
         max_body_bytes: request bodies up to this size reach the dialect whole.
         journal_max_entries: journal entries kept before the oldest are dropped.
+        validate_responses: check every REST answer against the dialect's JSON Schemas as it is
+            produced (slow; for test suites, and what :mod:`simulator.testing` turns on). A
+            mismatch is recorded in :attr:`errors` and re-raised by :meth:`check` and on leaving
+            ``async with``. It sets the dialect's own ``validate_responses`` (False leaves the
+            dialect as it is).
 
     Raises:
         SimulatorUsageError: a bad argument (the message says which and what to do).
@@ -99,6 +104,7 @@ class Simulator:
         control_token: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         journal_max_entries: int = DEFAULT_MAX_ENTRIES,
+        validate_responses: bool = False,
     ) -> None:
         if not is_loopback(host) and not control_token:
             raise SimulatorUsageError(
@@ -115,6 +121,13 @@ class Simulator:
         if type(port) is not int or not 0 <= port <= 65535:
             raise SimulatorUsageError(f"port must be a whole number from 0 to 65535, got {port!r}")
         self._dialect = resolve_dialect(dialect)
+        if validate_responses:
+            if not can_validate_responses(self._dialect):
+                raise SimulatorUsageError(
+                    f"the {self._dialect.name!r} dialect cannot check its answers against schemas "
+                    "(it has no validate_responses setting): drop validate_responses=True"
+                )
+            self._dialect.validate_responses = True  # type: ignore[attr-defined]
         self._scenario = load(scenario, self._dialect.name)
         self._host = host
         self._requested_port = port

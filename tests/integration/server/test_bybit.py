@@ -12,7 +12,6 @@ from aiohttp import ClientSession
 
 from simulator.dialects.bybit.auth import rest_auth_headers
 from simulator.server import ClockSkew, HttpMatch, RateLimit, RetCode, Simulator
-from simulator.server.bindings.bybit import BybitDialect
 from simulator.server.journal import AuthVerdict
 
 MINIMAL = Path(__file__).resolve().parents[3] / "scenarios" / "examples" / "minimal.yaml"
@@ -20,7 +19,7 @@ MINIMAL = Path(__file__).resolve().parents[3] / "scenarios" / "examples" / "mini
 
 @pytest.fixture
 async def bybit() -> AsyncIterator[Simulator]:
-    async with Simulator(MINIMAL, dialect=BybitDialect(validate_responses=True)) as simulator:
+    async with Simulator(MINIMAL, validate_responses=True) as simulator:
         yield simulator
 
 
@@ -130,7 +129,7 @@ async def test_clock_skew_moves_server_time_and_the_recv_window(
 
 
 async def test_the_default_scenario_serves(client: ClientSession) -> None:
-    async with Simulator() as sim:
+    async with Simulator(validate_responses=True) as sim:
         assert sim.credentials is not None and sim.credentials.api_key == "VENUEKITDEMOKEY001"
         assert not sim.is_virtual
         answer = await _get(client, sim, "/v5/account/wallet-balance", "accountType=UNIFIED", signed=True)
@@ -139,7 +138,7 @@ async def test_the_default_scenario_serves(client: ClientSession) -> None:
 
 
 async def test_api_key_override_replaces_the_demo_key(client: ClientSession) -> None:
-    async with Simulator(MINIMAL, api_key="mine", api_secret="shh") as sim:
+    async with Simulator(MINIMAL, api_key="mine", api_secret="shh", validate_responses=True) as sim:
         assert (sim.credentials.api_key, sim.credentials.account_id) == ("mine", "alice")  # type: ignore[union-attr]
         answer = await _get(client, sim, "/v5/account/wallet-balance", "accountType=UNIFIED", signed=True)
         assert answer["retCode"] == 0
