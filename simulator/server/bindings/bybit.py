@@ -28,6 +28,8 @@ __all__ = ["JSON_CONTENT_TYPE", "BybitDialect"]
 #: §2.4 of the wire reference: every REST answer's content type.
 JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 _INJECTED_MESSAGE: Final = "injected error"
+#: The scenario `limits` key that turns on the per-IP limit (Bybit's own: 600 per 5 s, §4.1).
+IP_LIMIT_KEY: Final = "ip"
 
 
 @cache
@@ -100,13 +102,18 @@ class BybitDialect:
         now_ms: Callable[[], int],
         max_body_bytes: int,
     ) -> RestApi:
-        self._quotas = limits.QuotaTable(venue.limits)
+        quotas = dict(venue.limits)
+        # `ip` is not an endpoint: it turns on the per-IP limit (requests per 5 s from one address,
+        # answered HTTP 403). Off unless a scenario asks, since every local client shares 127.0.0.1.
+        ip_limit = quotas.pop(IP_LIMIT_KEY, None)
+        self._quotas = limits.QuotaTable(quotas)
         # The API subscribes itself to the exchange's events (and close() unsubscribes it).
         api: RestApi = _rest().BybitRestApi(
             venue.exchange,
             credentials,
             now_ms=now_ms,
             limiter=limits.RateLimiter(self._quotas),
+            ip_limiter=None if ip_limit is None else limits.IpRateLimiter(ip_limit),
             max_body_bytes=max_body_bytes,
             validate_responses=self.validate_responses,
         )

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import ClientSession
 
 from simulator.dialects.bybit.auth import rest_auth_headers
+from simulator.scenario import parse_scenario
 from simulator.server import ClockSkew, HttpMatch, RateLimit, RetCode, Simulator
 from simulator.server.journal import AuthVerdict
 
@@ -147,3 +148,18 @@ async def test_api_key_override_replaces_the_demo_key(client: ClientSession) -> 
             f"{sim.rest_url}/v5/account/wallet-balance?accountType=UNIFIED", headers=old
         ) as r:
             assert (await r.json())["retCode"] == 10003
+
+
+async def test_the_per_ip_limit_answers_403_when_a_scenario_turns_it_on(client: ClientSession) -> None:
+    text = MINIMAL.read_text().replace("seed: 7", "seed: 7\nlimits: {ip: 3}")
+    async with Simulator(parse_scenario(text, name="ip-limit"), validate_responses=True) as sim:
+        statuses = []
+        for _ in range(4):
+            async with client.get(f"{sim.rest_url}/v5/market/time") as response:
+                statuses.append(response.status)
+                body = await response.read()
+        # Three requests fit in the 5 s window; the fourth from the same address is refused as Bybit
+        # refuses it: HTTP 403 with a plain-text body.
+        assert statuses == [200, 200, 200, 403]
+        assert b"access too frequent" in body.lower()
+        assert [e.status for e in sim.journal.http(path="/v5/market/time")] == statuses
