@@ -95,7 +95,14 @@ _COMMON: dict[str, Any] = {
 settings.register_profile(
     "venuekit-core-state-machine-ci", max_examples=500, derandomize=True, database=None, **_COMMON
 )
-settings.register_profile("venuekit-core-state-machine-dev", max_examples=200, **_COMMON)
+# Seeded locally too (house rule: seed randomness); VENUEKIT_SM_EXPLORE=1 runs random examples
+# instead, for hunting new failures.
+settings.register_profile(
+    "venuekit-core-state-machine-dev",
+    max_examples=200,
+    derandomize=not os.environ.get("VENUEKIT_SM_EXPLORE"),
+    **_COMMON,
+)
 _IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 _SETTINGS = settings.get_profile(
     "venuekit-core-state-machine-ci" if _IN_CI else "venuekit-core-state-machine-dev"
