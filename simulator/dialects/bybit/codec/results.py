@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from simulator.core.orders import OrderView
+from simulator.dialects.bybit import errors
 from simulator.dialects.bybit.codec.numbers import ms_str
 
 __all__ = [
@@ -42,15 +43,8 @@ def rest_envelope(
     """
     if not isinstance(result, Mapping):
         raise TypeError(f"result must be an object (rule 2), got {type(result).__name__}")
-    if type(ret_code) is not int or type(time_ms) is not int:
-        raise TypeError("retCode and time must be ints (rules 3 and 4)")
-    return {
-        "retCode": ret_code,
-        "retMsg": ret_msg,
-        "result": dict(result),
-        "retExtInfo": dict(ret_ext_info) if ret_ext_info is not None else {},
-        "time": time_ms,
-    }
+    # One builder for every envelope: errors.envelope holds the JSON-type rules.
+    return errors.envelope(ret_code, ret_msg, result, ret_ext_info, time_ms=time_ms)
 
 
 def list_result(category: str | None, items: list[Any], *, cursor: str | None = "") -> dict[str, Any]:
