@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final
 
+# One sentinel for 'the client sent no req_id/reqId' across acks, pongs and subscribe answers.
+from simulator.dialects.bybit.codec.ws_control import NO_REQ_ID
 from simulator.dialects.bybit.errors import (
     API_KEY_INVALID,
     EMPTY_SIGN_PARAMS,
@@ -382,20 +384,6 @@ def verify_rest(
 
 
 # -- WebSocket ---------------------------------------------------------------------------------
-
-
-class _NoReqId:
-    """The type of :data:`NO_REQ_ID`."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NO_REQ_ID"
-
-
-# The client sent no ``req_id``/``reqId``: the ack omits it (§7.2). ``None`` is a real value
-# (a JSON null) and is echoed as such (§0.7 rule 28: echo with the same JSON type).
-NO_REQ_ID: Final = _NoReqId()
 
 
 def sign_ws(secret: str, expires: int | str) -> str:
