@@ -70,14 +70,17 @@ __all__ = [
 
 
 def default_scenario_path(dialect: str) -> _FilePath:
-    """``scenarios/<dialect>/default.yaml`` of a source checkout (or an editable install).
+    """The default scenario of ``dialect``, shipped inside the package (``defaults/<dialect>.yaml``).
+
+    ``scenarios/<dialect>/default.yaml`` in a source checkout is a link to the same file, so the
+    documented path and an installed wheel serve the same venue.
 
     Raises:
-        FileNotFoundError: there is no default scenario for ``dialect`` next to this package.
+        FileNotFoundError: venuekit ships no default scenario for ``dialect``.
     """
-    path = _FilePath(__file__).resolve().parents[2] / "scenarios" / dialect / "default.yaml"
+    path = _FilePath(__file__).resolve().parent / "defaults" / f"{dialect}.yaml"
     if not path.is_file():
         raise FileNotFoundError(
-            f"no default scenario for dialect {dialect!r} at {path}: pass --scenario PATH"
+            f"venuekit ships no default scenario for dialect {dialect!r}: pass --scenario PATH"
         )
     return path

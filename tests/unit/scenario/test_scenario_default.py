@@ -40,8 +40,17 @@ def venue() -> BuiltVenue:
     return build_exchange(load_scenario(DEFAULT), clock=VirtualClock(START_NS))
 
 
-def test_default_scenario_lives_in_the_repository() -> None:
-    assert Path(__file__).resolve().parents[3] / "scenarios" / "bybit" / "default.yaml" == DEFAULT
+def test_default_scenario_ships_in_the_package_and_the_documented_path_is_the_same_file() -> None:
+    import simulator.scenario
+
+    assert DEFAULT.parent == Path(simulator.scenario.__file__).resolve().parent / "defaults"
+    documented = Path(__file__).resolve().parents[3] / "scenarios" / "bybit" / "default.yaml"
+    assert documented.resolve() == DEFAULT
+
+
+def test_an_unknown_dialect_has_no_default_and_the_error_says_what_to_do() -> None:
+    with pytest.raises(FileNotFoundError, match="--scenario PATH"):
+        default_scenario_path("nosuchvenue")
 
 
 def test_the_default_runs_on_a_real_clock_with_flow_on() -> None:
