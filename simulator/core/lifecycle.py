@@ -19,7 +19,7 @@ from simulator.core.enums import (
     OrderStatus,
     TriggerDirection,
 )
-from simulator.core.errors import Rejected, RejectReason
+from simulator.core.errors import CoreUsageError, Rejected, RejectReason
 from simulator.core.events import (
     FundingApplied,
     InstrumentSettled,
@@ -196,15 +196,19 @@ def settle_instrument(ex: Exchange, market: MarketState) -> None:
     inst = market.instrument
     if market.status is InstrumentStatus.SETTLED:
         return
+    price = market.settlement_price or market.index_price or market.valuation_price()
+    if price is None and any(position.size for position in market.holders.values()):
+        # Checked before anything changes: the venue stays as it was, and the scenario can be fixed.
+        raise CoreUsageError(
+            f"{inst.id} expires with open positions but has no settlement, index, mark or last price: "
+            "call set_settlement_price (or set_index_price) before its expiry"
+        )
     for account in ex.accounts.values():
         for order in [o for o in account.open_orders.values() if o.instrument is inst]:
             ex.cancel_internal(order, CancelReason.SETTLEMENT)
     set_status(ex, market, InstrumentStatus.SETTLED)
-    price = market.settlement_price or market.index_price or market.valuation_price()
     now = ex.clock.now_ns()
     if price is None:
-        if market.holders:
-            raise AssertionError(f"{inst.id} expired with open positions and no price to settle them at")
         return
     ex.emit(InstrumentSettled(ex.next_seq(), now, inst.id, price))
     for (account_id, _), position in list(market.holders.items()):

@@ -10,6 +10,7 @@ from simulator.core import (
     MARKET_ACCOUNT,
     NS_PER_S,
     CancelReason,
+    CoreUsageError,
     Exchange,
     FundingApplied,
     InstrumentSettled,
@@ -242,3 +243,15 @@ def test_options_pay_their_intrinsic_value_at_expiry(ex: Exchange) -> None:
     assert call is not None and put is not None
     assert (call.realized_pnl, put.realized_pnl) == (D("2000"), D("-1000"))
     assert ex.position("bob", CALL).realized_pnl == D("-2000")  # type: ignore[union-attr]
+
+
+def test_expiry_with_positions_and_no_price_is_a_usage_error_that_changes_nothing(ex: Exchange) -> None:
+    ex.seed_position("alice", FUTURE, "1", "30000")
+    resting = ex.place_order(NewOrder("alice", FUTURE, BUY, OrderType.LIMIT, "0.1", "29000"))
+    assert resting.order is not None
+    with pytest.raises(CoreUsageError, match="set_settlement_price"):
+        ex.advance(86_400)
+    assert ex.market(FUTURE).status is InstrumentStatus.TRADING
+    assert ex.order("alice", resting.order.order_id).status is OrderStatus.NEW
+    position = ex.position("alice", FUTURE)
+    assert position is not None and position.size == D("1")
