@@ -20,9 +20,7 @@ any exception raised inside the simulator while it served (house rule 10; see :m
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
-import socket
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Final
@@ -40,6 +38,9 @@ from simulator.server.faults import Faults
 from simulator.server.http import RestHandler
 from simulator.server.journal import DEFAULT_MAX_ENTRIES, Journal
 from simulator.server.lifecycle import ServerState
+from simulator.server.net import bind as _bind
+from simulator.server.net import is_loopback
+from simulator.server.net import url_host as _url_host
 from simulator.server.venue import ClockSpec, DemoCredentials, LiveVenue, VenueTime, load, make_clock
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "Simulator", "is_loopback"]
@@ -48,18 +49,7 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "Simulator", "is_loopback"]
 DEFAULT_MAX_BODY_BYTES: Final = 1 << 20
 #: How long stopping waits for requests in flight before cancelling them.
 SHUTDOWN_TIMEOUT_S: Final = 5.0
-_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 _ALL_PERMISSIONS = frozenset({"read", "spot", "derivatives", "options", "wallet"})
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback address (``127.0.0.0/8``, ``::1``) or ``localhost``."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Simulator:
@@ -359,6 +349,10 @@ class Simulator:
         self._time.moved()
         return events
 
+    def wake_timers(self) -> None:
+        """Tell the real-clock timer driver a timer may have been scheduled (WS sessions call it)."""
+        self._poke()
+
     def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
         """Call ``listener`` with every exchange event, across resets; returns an unsubscribe function."""
         self._listeners.append(listener)
@@ -541,23 +535,3 @@ class Simulator:
             "api_key": demo.api_key if demo is not None else None,
             "account_id": demo.account_id if demo is not None else None,
         }
-
-
-def _url_host(host: str) -> str:
-    host = _WILDCARD_HOSTS.get(host, host)
-    return f"[{host}]" if ":" in host else host
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    """A listening-ready socket bound to ``host:port`` (port 0: the OS picks one)."""
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except BaseException:
-        sock.close()
-        raise
-    return sock

@@ -244,6 +244,7 @@ class Faults:
         topic: str | None = None,
         account: str | None = None,
         target: str = "",
+        accept: Callable[[FaultAction], bool] | None = None,
     ) -> Fault | None:
         """The fault to apply to a WebSocket event, or None (for the WebSocket sessions).
 
@@ -252,19 +253,31 @@ class Faults:
             op, topic: what the event is (a request's ``op``; a subscription's or push's topic).
             account: the connection's authenticated account.
             target: how the journal names the event, e.g. ``"ws-3 subscribe orderbook.50.BTCUSDT"``.
+            accept: only faults whose action this says yes to are counted and may fire: the
+                actions that make sense at this point of a session (a ``reject_auth`` is not
+                spent on a subscribe).
         """
         if not self._faults:
             return None
         elapsed_s = self._elapsed_s()
-        return self._select(lambda m: m.matches_ws(role, op, topic, account, elapsed_s), target or role)
+        return self._select(
+            lambda m: m.matches_ws(role, op, topic, account, elapsed_s), target or role, accept
+        )
 
     def _elapsed_s(self) -> float:
         return (self._now_ns() - self._start_ns()) / _NS_PER_S
 
-    def _select(self, matches: Callable[[FaultMatch], bool], target: str) -> Fault | None:
+    def _select(
+        self,
+        matches: Callable[[FaultMatch], bool],
+        target: str,
+        accept: Callable[[FaultAction], bool] | None = None,
+    ) -> Fault | None:
         chosen: Fault | None = None
         for fault in self._faults.values():
             if not fault.active or isinstance(fault.action, ClockSkew) or not matches(fault.match):
+                continue
+            if accept is not None and not accept(fault.action):
                 continue
             fault.seen += 1
             if chosen is None and fault.seen >= fault.match.nth:
