@@ -231,6 +231,15 @@ def amend(ex: Exchange, cmd: AmendOrder) -> Order:
             RejectReason.INVALID_QUANTITY,
             f"qty {inst.lot_size * new_lots} must exceed the filled {inst.lot_size * order.filled_lots}",
         )
+    if order.reduce_only and order.status is not OrderStatus.UNTRIGGERED and new_lots > order.qty_lots:
+        # Placing caps a reduce-only order at the position; growing it later must not get past that.
+        room = risk.reducible_lots(account, inst, order.side, order.position_idx)
+        if new_lots - order.filled_lots > room:
+            raise Rejected(
+                RejectReason.REDUCE_ONLY_WOULD_INCREASE,
+                f"qty {inst.lot_size * new_lots} would leave more than the position "
+                f"({inst.lot_size * room}) to reduce",
+            )
     old = (order.qty_lots, order.price_ticks)
     order.qty_lots, order.price_ticks = new_lots, new_price
     # An untriggered order is checked when it fires, as it was when it was placed.

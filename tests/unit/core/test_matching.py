@@ -8,6 +8,7 @@ import pytest
 
 from simulator.core import (
     AccountKind,
+    AmendOrder,
     BookChanged,
     CancelOrder,
     CancelReason,
@@ -223,6 +224,19 @@ def test_reduce_only_orders_are_cancelled_when_the_position_closes(ex: Exchange)
     ex.place_order(NewOrder("alice", LINEAR, SELL, MARKET, "0.5"))
     view = ex.order("alice", resting.order.order_id)
     assert (view.status, view.cancel_reason) == (OrderStatus.CANCELLED, CancelReason.REDUCE_ONLY)
+
+
+def test_a_reduce_only_order_cannot_be_amended_above_its_position(ex: Exchange) -> None:
+    ex.seed_position("alice", LINEAR, "0.5", "30000")
+    placed = ex.place_order(NewOrder("alice", LINEAR, SELL, LIMIT, "0.3", "30100", reduce_only=True))
+    assert placed.order is not None
+    refused = ex.amend_order(AmendOrder("alice", LINEAR, placed.order.order_id, qty="0.6"))
+    assert (refused.ok, refused.reason) == (False, RejectReason.REDUCE_ONLY_WOULD_INCREASE)
+    assert refused.events == ()
+    assert ex.order("alice", placed.order.order_id).qty == D("0.3")
+    # Up to the position is fine.
+    assert ex.amend_order(AmendOrder("alice", LINEAR, placed.order.order_id, qty="0.5")).ok
+    assert ex.order("alice", placed.order.order_id).qty == D("0.5")
 
 
 def test_reduce_only_market_never_flips_the_position(ex: Exchange) -> None:
