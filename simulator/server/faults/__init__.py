@@ -9,6 +9,7 @@ the HTTP actions out is :mod:`simulator.server.http`.
 
 from __future__ import annotations
 
+from simulator.server.faults import ws_actions  # noqa: F401  (registers the WS actions in WS_ACTIONS)
 from simulator.server.faults.actions import (
     HTTP_ACTIONS,
     WS_ACTIONS,
