@@ -297,7 +297,9 @@ def cancel_all(ex: Exchange, cmd: CancelAll) -> list[Order]:
             continue
         if cmd.side is not None and order.side is not cmd.side:
             continue
-        if cmd.conditional is not None and (order.trigger_price is not None) != cmd.conditional:
+        # A conditional order is one still waiting for its trigger: once fired it is an ordinary order.
+        waiting = order.status is OrderStatus.UNTRIGGERED
+        if cmd.conditional is not None and waiting != cmd.conditional:
             continue
         chosen.append(order)
     for order in chosen:

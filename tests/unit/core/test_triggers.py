@@ -11,6 +11,7 @@ import pytest
 from simulator.core import (
     NS_PER_S,
     AmendOrder,
+    CancelAll,
     CancelReason,
     Exchange,
     InstrumentStatus,
@@ -408,3 +409,15 @@ def test_an_untriggered_post_only_order_may_be_amended_through_the_book(market: 
     order_id = stop(market, BUY, "30800", price="30000", post_only=True)
     result = market.amend_order(AmendOrder("alice", LINEAR, order_id=order_id, price="31500"))
     assert (result.ok, result.order.price, result.order.status) == (True, D("31500"), OrderStatus.UNTRIGGERED)
+
+
+def test_a_triggered_stop_limit_is_an_ordinary_order_to_cancel_all(market: Exchange) -> None:
+    """Once it fires, a stop-limit rests like any order: cancel-all of ordinary orders takes it,
+    cancel-all of conditional orders (the untriggered ones) does not."""
+    order_id = stop(market, BUY, "30500", price="30600")
+    market.record_trade(LINEAR, "30500", "0.001")
+    assert status(market, order_id) is OrderStatus.NEW  # fired, resting at 30600
+    assert market.cancel_all(CancelAll("alice", LINEAR, conditional=True)).cancelled == ()
+    [cancelled] = market.cancel_all(CancelAll("alice", LINEAR, conditional=False)).cancelled
+    assert cancelled.order_id == order_id
+    assert status(market, order_id) is OrderStatus.CANCELLED
