@@ -81,9 +81,7 @@ class _Params:
 
 def query_string(params: dict[str, Any]) -> str:
     """Encode GET parameters exactly as they will be signed and sent (booleans as ``true``/``false``)."""
-    return urlencode(
-        {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items()}
-    )
+    return urlencode({k: ("true" if v is True else "false" if v is False else v) for k, v in params.items()})
 
 
 @dataclass(frozen=True, slots=True)
