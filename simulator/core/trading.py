@@ -98,6 +98,12 @@ def place(ex: Exchange, cmd: NewOrder) -> Order:
         lots = min(lots, room)
     if checked.quote_budget is not None:
         lots = _lots_for_budget(market, checked.quote_budget)
+        if inst.lot_size * lots < inst.min_qty:
+            raise Rejected(
+                RejectReason.QUANTITY_BELOW_MIN,
+                f"{checked.quote_budget} {inst.quote} buys {inst.lot_size * lots} {inst.base} from the book, "
+                f"below the minimum order quantity {inst.min_qty}",
+            )
     now = ex.clock.now_ns()
     order = Order(
         order_id="",

@@ -475,6 +475,25 @@ def test_spot_quote_quantity_needs_the_budget_available(ex: Exchange, snapshot: 
     assert snapshot(ex) == before
 
 
+@pytest.mark.parametrize(
+    ("asks", "budget"),
+    [
+        # min qty 0.000048 BTC is 1.44 USDT at 30000: 1.2 USDT (above the 1 USDT min notional) buys 0.00004.
+        pytest.param([], "100", id="empty-book"),
+        pytest.param([("30000", "10")], "1.2", id="budget-buys-less-than-the-minimum"),
+    ],
+)
+def test_spot_quote_quantity_that_buys_less_than_the_minimum_is_rejected_without_a_trace(
+    ex: Exchange, snapshot: Callable[..., Any], asks: list[tuple[str, str]], budget: str
+) -> None:
+    ex.seed_book(SPOT, asks=asks)
+    before = snapshot(ex)
+    result = ex.place_order(NewOrder("alice", SPOT, BUY, MARKET, budget, quote_quantity=True))
+    assert (result.ok, result.reason, result.order) == (False, RejectReason.QUANTITY_BELOW_MIN, None)
+    assert "minimum order quantity" in result.message
+    assert snapshot(ex) == before
+
+
 # -- GTD expiry ----------------------------------------------------------------------------------
 
 
