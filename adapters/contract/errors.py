@@ -11,6 +11,7 @@ non-retryable and fatal variants, original error kept as ``__cause__``):
 - :class:`RetryableTransportError` - timeouts, connection resets, HTTP 5xx; retryable.
 - :class:`VenueError` - the venue refused the request for a business reason; never retried.
 - :class:`FatalAdapterError` - a programming or configuration error; never retried.
+  :class:`UnsupportedFeature` is the fatal error for asking what the adapter does not claim.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "MissingCredentials",
     "RateLimited",
     "RetryableTransportError",
+    "UnsupportedFeature",
     "VenueError",
     "is_retryable",
 ]
@@ -147,3 +149,21 @@ def is_retryable(exc: BaseException) -> bool:
         True when the taxonomy marks the error retryable.
     """
     return isinstance(exc, AdapterError) and bool(exc.retryable)
+
+
+class UnsupportedFeature(FatalAdapterError):
+    """The caller asked for something the adapter does not claim (see its Capabilities).
+
+    ``feature`` is the capability key (e.g. ``"order_type:TRAILING_STOP_MARKET"`` or
+    ``"data:instrument_close"``); the message carries the adapter's reason.
+    """
+
+    def __init__(self, message: str, *, feature: str) -> None:
+        """Create the error.
+
+        Args:
+            message: what was asked and why the adapter cannot do it.
+            feature: the capability key that is not supported.
+        """
+        super().__init__(message)
+        self.feature = feature
