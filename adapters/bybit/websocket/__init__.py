@@ -1,0 +1,1 @@
+"""Bybit WebSocket: message shapes and recognisers, parse functions, and the stream client."""
