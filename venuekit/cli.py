@@ -3,8 +3,8 @@
 A thin argparse front end: each subcommand imports the part of the kit it drives only when it
 runs, so ``venuekit --help`` stays fast and the top package stays above every other layer.
 
-Subcommands available now: ``demo``, ``serve``. Planned (see docs/ARCHITECTURE.md):
-``certify``, ``mutants``, ``record``, ``replay``, ``export``.
+Subcommands available now: ``demo``, ``serve``, ``certify``. Planned (see docs/ARCHITECTURE.md):
+``mutants``, ``record``, ``replay``, ``export``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ EXIT_USAGE = 2
 
 #: Subcommands the kit will grow (docs/ARCHITECTURE.md). Asking for one of them now gets a
 #: sentence saying so instead of argparse's "invalid choice".
-PLANNED_COMMANDS: tuple[str, ...] = ("certify", "mutants", "record", "replay", "export")
+PLANNED_COMMANDS: tuple[str, ...] = ("mutants", "record", "replay", "export")
 
 
 class UsageError(Exception):
@@ -132,6 +132,37 @@ def _run_serve(args: argparse.Namespace, _rest: list[str]) -> int:
     return int(serve.serve(options))
 
 
+def _configure_certify(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Certify an adapter: run the conformance suite against the simulator, show progress and a "
+        "table of verdicts, and write the artifacts (report.json, report.md, report.html, junit.xml, "
+        "badge.svg, badge.json) with --cert-dir. Exit status 1 when any case fails."
+    )
+    parser.add_argument(
+        "--adapter", required=True, metavar="SPEC", help="entry point name (e.g. bybit) or module:factory"
+    )
+    parser.add_argument("--cert-dir", type=Path, metavar="DIR", help="write the certification artifacts here")
+    parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only cases matching this -k expression")
+    parser.add_argument(
+        "--group", dest="groups", action="append", default=[], metavar="G", help="only group G (repeatable)"
+    )
+    parser.add_argument("--dialect", help="simulator dialect, when the adapter speaks several")
+    parser.add_argument("--verbose", action="store_true", help="show pytest's own output too")
+
+
+def _run_certify(args: argparse.Namespace, _rest: list[str]) -> int:
+    certify = importlib.import_module("conformance.certify")
+    options = certify.CertifyOptions(
+        adapter=args.adapter,
+        cert_dir=args.cert_dir,
+        keyword=args.keyword,
+        groups=tuple(args.groups),
+        dialect=args.dialect,
+        verbose=args.verbose,
+    )
+    return int(certify.certify(options))
+
+
 _COMMANDS: tuple[_Command, ...] = (
     _Command(
         name="demo",
@@ -145,6 +176,12 @@ _COMMANDS: tuple[_Command, ...] = (
         help="run the simulator (a fake venue on real sockets) in the foreground",
         configure=_configure_serve,
         run=_run_serve,
+    ),
+    _Command(
+        name="certify",
+        help="certify an adapter against the simulator with the conformance suite",
+        configure=_configure_certify,
+        run=_run_certify,
     ),
 )
 

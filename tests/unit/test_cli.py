@@ -51,9 +51,9 @@ def test_no_command_explains_what_to_do_and_exits_2() -> None:
 
 
 def test_planned_command_says_it_is_not_available_yet_and_exits_2() -> None:
-    result = run_venuekit("certify", "--adapter", "bybit")
+    result = run_venuekit("mutants", "--adapter", "bybit")
     assert result.returncode == EXIT_USAGE
-    assert "'certify' is planned but not available" in result.stderr
+    assert "'mutants' is planned but not available" in result.stderr
     assert "venuekit --help" in result.stderr
 
 
