@@ -1,0 +1,131 @@
+"""User-facing configuration of the Bybit data and execution clients.
+
+Credentials come from the config fields or, when those are empty, from the environment
+(``BYBIT_API_KEY`` / ``BYBIT_API_SECRET``). URLs come from the environment name (mainnet,
+testnet, demo) unless ``base_url_http`` / ``base_url_ws`` point elsewhere (a local venue, a
+recording proxy).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from adapters.bybit.common.consts import (
+    BYBIT_API_KEY_ENV,
+    BYBIT_API_SECRET_ENV,
+    DEFAULT_RECV_WINDOW_MS,
+    DEFAULT_WS_PING_INTERVAL_S,
+)
+from adapters.bybit.common.credential import Credential
+from adapters.bybit.common.enums import BybitProductType
+from adapters.bybit.common.urls import BybitEnvironment, BybitUrls
+from adapters.contract.errors import MissingCredentials
+
+__all__ = ["BybitConfig", "BybitDataClientConfig", "BybitExecClientConfig"]
+
+_ALL_PRODUCTS = (
+    BybitProductType.SPOT,
+    BybitProductType.LINEAR,
+    BybitProductType.INVERSE,
+    BybitProductType.OPTION,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BybitConfig:
+    """Settings shared by the data and execution clients.
+
+    Attributes:
+        api_key: the API key; empty means "read ``BYBIT_API_KEY``".
+        api_secret: the secret; empty means "read ``BYBIT_API_SECRET``".
+        environment: ``mainnet``, ``testnet`` or ``demo``.
+        product_types: the categories to load and trade.
+        base_url_http: override of the REST base URL (e.g. ``http://127.0.0.1:8080``).
+        base_url_ws: override of the WebSocket origin (derived from ``base_url_http`` if unset).
+        recv_window_ms: ``X-BAPI-RECV-WINDOW`` of signed requests.
+        http_timeout_s: per-attempt REST timeout.
+        ws_ping_interval_s: text ping period on every socket.
+        max_retries: REST retries of retryable errors.
+    """
+
+    api_key: str = ""
+    api_secret: str = field(default="", repr=False)
+    environment: BybitEnvironment = BybitEnvironment.MAINNET
+    product_types: tuple[BybitProductType, ...] = _ALL_PRODUCTS
+    base_url_http: str | None = None
+    base_url_ws: str | None = None
+    recv_window_ms: int = DEFAULT_RECV_WINDOW_MS
+    http_timeout_s: float = 10.0
+    ws_ping_interval_s: float = DEFAULT_WS_PING_INTERVAL_S
+    max_retries: int = 3
+
+    def __post_init__(self) -> None:
+        """Normalise enums given as strings and check the numbers.
+
+        Raises:
+            ValueError: an unknown environment or product type, or a non-positive setting.
+        """
+        object.__setattr__(self, "environment", BybitEnvironment(self.environment))
+        object.__setattr__(self, "product_types", tuple(BybitProductType(p) for p in self.product_types))
+        if not self.product_types:
+            raise ValueError("product_types is empty: name at least one of spot, linear, inverse, option")
+        if self.recv_window_ms <= 0 or self.http_timeout_s <= 0 or self.ws_ping_interval_s <= 0:
+            raise ValueError("recv_window_ms, http_timeout_s and ws_ping_interval_s must be positive")
+
+    def urls(self) -> BybitUrls:
+        """The URLs to use: the overrides when set, else the environment's."""
+        if self.base_url_http is not None:
+            return BybitUrls.local(self.base_url_http, self.base_url_ws)
+        real = BybitUrls.for_environment(self.environment)
+        if self.base_url_ws is not None:
+            return BybitUrls(rest_base=real.rest_base, ws_base=self.base_url_ws.rstrip("/"))
+        return real
+
+    def credential(self) -> Credential | None:
+        """The credential from the fields, else the environment, else ``None``."""
+        key = self.api_key or os.environ.get(BYBIT_API_KEY_ENV, "")
+        secret = self.api_secret or os.environ.get(BYBIT_API_SECRET_ENV, "")
+        return Credential(key, secret) if key and secret else None
+
+    def require_credential(self, what: str) -> Credential:
+        """The credential, or :class:`MissingCredentials` naming the variables to set.
+
+        Args:
+            what: what needs it, for the message (e.g. "the execution client").
+        """
+        credential = self.credential()
+        if credential is None:
+            raise MissingCredentials(
+                f"{what} needs Bybit API credentials: pass api_key and api_secret, or set "
+                f"{BYBIT_API_KEY_ENV} and {BYBIT_API_SECRET_ENV}",
+                env_var=BYBIT_API_KEY_ENV,
+                field="api_key",
+            )
+        return credential
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BybitDataClientConfig(BybitConfig):
+    """Data client settings.
+
+    Attributes:
+        default_book_depth: the depth used when a subscription names none (50, or 25 on options).
+    """
+
+    default_book_depth: int = 50
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BybitExecClientConfig(BybitConfig):
+    """Execution client settings.
+
+    Attributes:
+        account_id: the AccountId string events and reports carry.
+        settle_coins: the settle coins to reconcile linear positions and orders for.
+        reconcile_lookback_ms: how far back fills and closed orders are fetched on connect.
+    """
+
+    account_id: str = "BYBIT-UNIFIED"
+    settle_coins: tuple[str, ...] = ("USDT", "USDC")
+    reconcile_lookback_ms: int = 3 * 24 * 3600 * 1000
