@@ -69,6 +69,11 @@ class BybitDialect:
         #: Check every REST answer against its JSON Schema; a mismatch is re-raised into the test.
         self.validate_responses = validate_responses
         self._quotas = limits.QuotaTable()
+        #: WsHost keyword arguments (``idle_timeout_s``, ``max_queue_bytes`` ...), read at start.
+        self.ws_options: dict[str, Any] = {}
+        #: The WebSocket host and the Bybit WS service, once the simulator has started.
+        self.ws_host: Any = None
+        self.ws: Any = None
 
     # -- keys ----------------------------------------------------------------------------------------
 
@@ -142,4 +147,8 @@ class BybitDialect:
     # -- WebSocket -----------------------------------------------------------------------------------
 
     def add_ws_routes(self, app: web.Application, sim: Simulator) -> None:
-        """No WebSocket routes yet: the Bybit WebSocket sessions add theirs here."""
+        """Serve the six Bybit sockets (§7.1): the sessions of :mod:`simulator.dialects.bybit.ws`
+        on the venue-neutral :class:`~simulator.server.ws.WsHost` (kept as :attr:`ws_host`)."""
+        from simulator.server.bindings.bybit_ws import install
+
+        self.ws_host, self.ws = install(app, sim, **self.ws_options)
