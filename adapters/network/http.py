@@ -116,7 +116,8 @@ class HttpClient:
             default_keys: quota keys every request counts against (e.g. the global key).
             retry: the retry manager; ``None`` makes exactly one attempt per request.
             classify: the adapter's hook to turn a venue answer into a taxonomy error.
-            session: an existing session to use (then :meth:`close` leaves it open).
+            session: an existing session to use (then :meth:`close` leaves it open; aiohttp's own
+                silent retry on a dropped kept-alive connection is switched off for it too).
         """
         self.base_url = base_url.rstrip("/")
         self._headers = dict(headers or {})
@@ -127,6 +128,8 @@ class HttpClient:
         self._classify = classify
         self._session = session
         self._owns_session = session is None
+        if session is not None:
+            _no_hidden_retries(session)
         self._closed = False
 
     async def __aenter__(self) -> HttpClient:
@@ -258,7 +261,19 @@ class HttpClient:
             raise FatalAdapterError("HttpClient is closed; create a new client to send requests")
         if self._session is None:
             self._session = aiohttp.ClientSession()
+            _no_hidden_retries(self._session)
         return self._session
+
+
+def _no_hidden_retries(session: aiohttp.ClientSession) -> None:
+    """Stop aiohttp re-sending an idempotent request by itself when a kept-alive connection drops.
+
+    Every attempt must go through the retry manager, so attempts are counted, spaced and bounded
+    by the policy (conformance H-08 counts them at the venue). aiohttp has no public switch for
+    this (3.14), hence the private attribute; if it disappears the worst case is one extra attempt.
+    """
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
 
 
 def _as_bytes(body: bytes | str | None) -> bytes:
