@@ -72,6 +72,7 @@ class Recorder:
         "_closes",
         "_conns",
         "_entries",
+        "_listeners",
         "_max",
         "_now_ns",
         "_pending",
@@ -102,6 +103,7 @@ class Recorder:
         self._waiters = Waiters()
         # The waiters' own list (updated in place): a plain truth test on the hot path.
         self._pending = self._waiters.pending
+        self._listeners: list[Callable[[Entry], None]] = []
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -162,7 +164,19 @@ class Recorder:
         self._entries.append(entry)
         if self._pending:
             self._waiters.wake(entry)
+        if self._listeners:
+            for listener in self._listeners:
+                listener(entry)
         return entry
+
+    def add_listener(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
+        """Call ``listener`` with every entry as it is recorded (e.g. a cassette writer).
+
+        Listeners run on the recording path, in order: keep them quick, and never let them raise.
+        Returns a function that removes the listener.
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
 
     def _forget_closed(self) -> None:
         """Forget connections whose close entry was dropped: by then all their entries are gone.
