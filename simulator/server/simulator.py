@@ -29,6 +29,7 @@ from aiohttp import web
 
 from simulator.core import Clock, Event, Exchange, VirtualClock
 from simulator.scenario import BuiltVenue, Scenario
+from simulator.server.cassette.tap import JournalTap
 from simulator.server.control import CONTROL_PREFIX, control_app
 from simulator.server.dialect import ApiKeySpec, Dialect, can_validate_responses, resolve_dialect
 from simulator.server.driver import TimerDriver
@@ -74,6 +75,8 @@ class Simulator:
             mismatch is recorded in :attr:`errors` and re-raised by :meth:`check` and on leaving
             ``async with``. It sets the dialect's own ``validate_responses`` (False leaves the
             dialect as it is).
+        record: write every REST exchange and WebSocket frame the venue serves to this cassette
+            file (scrubbed; the format of ``venuekit record``, see docs/record-replay.md).
 
     Raises:
         SimulatorUsageError: a bad argument (the message says which and what to do).
@@ -95,6 +98,7 @@ class Simulator:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         journal_max_entries: int = DEFAULT_MAX_ENTRIES,
         validate_responses: bool = False,
+        record: str | os.PathLike[str] | None = None,
     ) -> None:
         if not is_loopback(host) and not control_token:
             raise SimulatorUsageError(
@@ -142,6 +146,8 @@ class Simulator:
         self._listeners: list[Callable[[Event], None]] = []
         #: Whether the dialect added WebSocket routes (known once started).
         self.serves_websocket = False
+        self._record = record
+        self._tap: JournalTap | None = None
 
     def __repr__(self) -> str:
         where = f" {self.rest_url}" if self._port is not None else ""
@@ -171,6 +177,10 @@ class Simulator:
             self._errors = ServerErrors(self._journal)
             self._faults = Faults(self._journal, self._time.now_ns, lambda: self.venue.start_ns)
             self._live = self._build(clock)
+            if self._record is not None:
+                secrets = [part for key in self._live.keys for part in (key.key, key.secret)]
+                self._tap = JournalTap(self._record, dialect=self._dialect.name, secrets=secrets)
+                self._journal.add_listener(self._tap)
             self._faults.arm_scenario(self._live.built.faults)
             self._handler = RestHandler(
                 dialect=self._dialect,
@@ -271,6 +281,8 @@ class Simulator:
             await self._driver.stop()
         if self._runner is not None:
             await self._runner.cleanup()
+        if self._tap is not None:
+            self._tap.close()
         self._state = self._state.to(ServerState.STOPPED)
 
     # -- the venue ---------------------------------------------------------------------------------
