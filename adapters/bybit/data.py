@@ -1,0 +1,469 @@
+"""BybitDataClient: live market data from the public streams, history from REST.
+
+One public socket per category, opened on first use. Topic choices (§7.5, §8.3):
+
+- order book deltas/snapshots: ``orderbook.{depth}.{symbol}``, sequence-checked; a gap or a
+  delta before the first snapshot triggers a resync (unsubscribe + subscribe, so the venue sends
+  a fresh snapshot); a reconnect drops every book until its snapshot arrives;
+- quotes: ``orderbook.1.{symbol}`` on spot (spot tickers carry no bid/ask), ``tickers.{symbol}``
+  elsewhere (linear/inverse deltas are merged into the last snapshot first);
+- trades: ``publicTrade.{symbol}`` (options: ``publicTrade.{baseCoin}``, filtered by symbol);
+- mark/index prices and funding rates: ``tickers.{symbol}``;
+- bars: ``kline.{interval}.{symbol}``, closed candles only.
+
+A topic shared by several subscriptions (tickers) is subscribed once and dropped with its last
+user. Historical requests live in :mod:`adapters.bybit.data_requests`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from adapters.bybit.common.enums import BybitProductType
+from adapters.bybit.common.mappings import (
+    BYBIT_VENUE,
+    UnsupportedByVenue,
+    interval_from_bar_spec,
+    split_instrument_id,
+)
+from adapters.bybit.common.urls import BybitUrls
+from adapters.bybit.config import BybitDataClientConfig
+from adapters.bybit.data_requests import BybitDataRequests
+from adapters.bybit.http.client import BybitHttpClient
+from adapters.bybit.http.models import BybitTicker
+from adapters.bybit.http.parse import (
+    parse_funding_rate,
+    parse_index_price,
+    parse_mark_price,
+    parse_quote_tick,
+)
+from adapters.bybit.providers import BybitInstrumentProvider
+from adapters.bybit.websocket.books import BookSequencer, LocalBook, Verdict
+from adapters.bybit.websocket.client import BybitWebSocketClient
+from adapters.bybit.websocket.messages import topic_kline, topic_orderbook, topic_public_trade, topic_tickers
+from adapters.bybit.websocket.parse import (
+    parse_orderbook_deltas,
+    parse_orderbook_quote,
+    parse_ws_bars,
+    parse_ws_trades,
+)
+from adapters.contract.errors import UnsupportedFeature
+from adapters.contract.sink import EventSink
+from adapters.model.data import BarType
+from adapters.model.enums import AggregationSource, BookType, PriceType
+from adapters.model.identifiers import ClientId, InstrumentId, Venue
+from adapters.model.instruments import CryptoOption, Instrument
+
+__all__ = ["BybitDataClient"]
+
+log = logging.getLogger(__name__)
+
+_DEPTHS = {
+    BybitProductType.SPOT: (1, 50, 200, 1000),
+    BybitProductType.LINEAR: (1, 50, 200, 500, 1000),
+    BybitProductType.INVERSE: (1, 50, 200, 500, 1000),
+    BybitProductType.OPTION: (25, 100),
+}
+
+
+class BybitDataClient(BybitDataRequests):
+    """Implements the contract's MarketDataClient for Bybit."""
+
+    def __init__(
+        self,
+        http: BybitHttpClient,
+        provider: BybitInstrumentProvider,
+        urls: BybitUrls,
+        sink: EventSink,
+        config: BybitDataClientConfig,
+        *,
+        clock_ns: Callable[[], int] = time.time_ns,
+    ) -> None:
+        """Create the client (nothing connects until :meth:`connect`)."""
+        super().__init__(http, provider, sink, clock_ns)
+        self._urls = urls
+        self._config = config
+        self._sockets: dict[BybitProductType, BybitWebSocketClient] = {}
+        # topic -> the subscription kinds using it (a topic is dropped with its last kind)
+        self._users: dict[str, set[str]] = defaultdict(set)
+        # topic -> instruments whose pushes it carries (option trades share one topic per coin)
+        self._topic_instruments: dict[str, dict[str, Instrument]] = defaultdict(dict)
+        self._bar_types: dict[str, BarType] = {}
+        self._tickers: dict[str, dict[str, Any]] = {}
+        self._local_books: dict[str, LocalBook] = {}
+        self.books = BookSequencer()
+        self.resyncs = 0
+        self._connected = False
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def client_id(self) -> ClientId:
+        """``ClientId('BYBIT')``."""
+        return ClientId("BYBIT")
+
+    @property
+    def venue(self) -> Venue:
+        """``Venue('BYBIT')``."""
+        return BYBIT_VENUE
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether ``connect`` completed and ``disconnect`` was not called."""
+        return self._connected
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def connect(self) -> None:
+        """Load the configured categories' instruments and publish them. Idempotent."""
+        if self._connected:
+            return
+        await self._provider.load_all_async()
+        for instrument in self._provider.list_all():
+            self._sink.on_data(instrument)
+        self._connected = True
+
+    async def disconnect(self) -> None:
+        """Close every socket and the REST session. Idempotent."""
+        sockets, self._sockets = list(self._sockets.values()), {}
+        for ws in sockets:
+            await ws.close()
+        self._connected = False
+
+    async def _socket(self, product: BybitProductType) -> BybitWebSocketClient:
+        ws = self._sockets.get(product)
+        if ws is None:
+            ws = BybitWebSocketClient(
+                self._urls.public_ws(product),
+                self._on_message,
+                ping_interval_s=self._config.ws_ping_interval_s,
+                on_reconnected=self._on_reconnected,
+                on_subscription_error=self._on_subscription_error,
+            )
+            self._sockets[product] = ws
+            await ws.connect()
+        return ws
+
+    def _on_reconnected(self) -> None:
+        # Every book and merged ticker is stale now; the restored subscriptions bring snapshots.
+        self.books.reset()
+        self._tickers.clear()
+        for book in self._local_books.values():
+            book.bids.clear()
+            book.asks.clear()
+
+    def _on_subscription_error(self, topic: str, message: str) -> None:
+        self._sink.on_error(
+            UnsupportedFeature(f"Bybit refused {topic}: {message}", feature=topic), f"ws {topic}"
+        )
+
+    # ------------------------------------------------------------------ topic bookkeeping
+
+    async def _want(self, instrument_id: InstrumentId, topic: str, kind: str) -> None:
+        instrument = self._provider.get(instrument_id)
+        _, product = split_instrument_id(instrument_id)
+        ws = await self._socket(product)
+        first = not self._users[topic]
+        self._users[topic].add(kind)
+        self._topic_instruments[topic][instrument.raw_symbol.value] = instrument
+        if first:
+            ws.subscribe(topic)
+        await ws.wait_subscribed(topic, timeout_s=self._config.http_timeout_s)
+
+    def _unwant(self, instrument_id: InstrumentId, topic: str, kind: str) -> None:
+        users = self._users.get(topic)
+        if not users or kind not in users:
+            return
+        users.discard(kind)
+        if users:
+            return
+        del self._users[topic]
+        self._topic_instruments.pop(topic, None)
+        self.books.reset(topic)
+        self._tickers.pop(topic, None)
+        _, product = split_instrument_id(instrument_id)
+        ws = self._sockets.get(product)
+        if ws is not None:
+            ws.unsubscribe(topic)
+
+    def _book_topic(self, instrument_id: InstrumentId, depth: int | None) -> str:
+        symbol, product = split_instrument_id(instrument_id)
+        depth = depth or (25 if product is BybitProductType.OPTION else self._config.default_book_depth)
+        if depth not in _DEPTHS[product]:
+            raise UnsupportedFeature(
+                f"Bybit {product.value} books come in depths {_DEPTHS[product]}; {depth} is not one of them",
+                feature="data:ORDER_BOOK_DELTAS",
+            )
+        return topic_orderbook(depth, symbol)
+
+    def _quote_topic(self, instrument_id: InstrumentId) -> str:
+        symbol, product = split_instrument_id(instrument_id)
+        if product is BybitProductType.SPOT:
+            return topic_orderbook(1, symbol)
+        return topic_tickers(symbol)
+
+    def _trade_topic(self, instrument_id: InstrumentId) -> str:
+        instrument = self._provider.get(instrument_id)
+        if isinstance(instrument, CryptoOption):
+            return topic_public_trade(instrument.underlying.code)
+        return topic_public_trade(instrument.raw_symbol.value)
+
+    # ------------------------------------------------------------------ subscriptions
+
+    async def subscribe_instruments(self, params: Any = None) -> None:
+        """Not offered: Bybit has no instrument stream (use ``request_instruments``)."""
+        raise UnsupportedFeature(
+            "Bybit has no instrument stream; poll request_instruments", feature="data:INSTRUMENTS"
+        )
+
+    async def subscribe_instrument(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Not offered: Bybit has no instrument stream (use ``request_instrument``)."""
+        raise UnsupportedFeature(
+            "Bybit has no instrument stream; poll request_instrument", feature="data:INSTRUMENTS"
+        )
+
+    async def unsubscribe_instruments(self, params: Any = None) -> None:
+        """Nothing to undo (see :meth:`subscribe_instruments`)."""
+
+    async def unsubscribe_instrument(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Nothing to undo (see :meth:`subscribe_instrument`)."""
+
+    async def subscribe_order_book_deltas(
+        self,
+        instrument_id: InstrumentId,
+        book_type: BookType = BookType.L2_MBP,
+        depth: int | None = None,
+        params: Any = None,
+    ) -> None:
+        """Stream OrderBookDeltas: the snapshot after the ack, then sequence-checked deltas."""
+        if book_type is BookType.L3_MBO:
+            raise UnsupportedFeature("Bybit books are L2 (market by price)", feature="data:ORDER_BOOK_DELTAS")
+        await self._want(instrument_id, self._book_topic(instrument_id, depth), "deltas")
+
+    async def unsubscribe_order_book_deltas(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the deltas of every depth subscribed for the instrument."""
+        for topic in self._topics_of(instrument_id, "orderbook."):
+            self._unwant(instrument_id, topic, "deltas")
+
+    async def subscribe_order_book_snapshots(
+        self,
+        instrument_id: InstrumentId,
+        book_type: BookType = BookType.L2_MBP,
+        depth: int | None = None,
+        params: Any = None,
+    ) -> None:
+        """Stream a full snapshot OrderBookDeltas after every book update."""
+        if book_type is BookType.L3_MBO:
+            raise UnsupportedFeature(
+                "Bybit books are L2 (market by price)", feature="data:ORDER_BOOK_SNAPSHOTS"
+            )
+        topic = self._book_topic(instrument_id, depth)
+        self._local_books.setdefault(topic, LocalBook())
+        await self._want(instrument_id, topic, "snapshots")
+
+    async def unsubscribe_order_book_snapshots(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the snapshots."""
+        for topic in self._topics_of(instrument_id, "orderbook."):
+            self._local_books.pop(topic, None)
+            self._unwant(instrument_id, topic, "snapshots")
+
+    def _topics_of(self, instrument_id: InstrumentId, prefix: str) -> list[str]:
+        symbol = instrument_id.symbol.value.rsplit("-", 1)[0]
+        return [t for t in list(self._users) if t.startswith(prefix) and t.endswith(f".{symbol}")]
+
+    async def subscribe_quote_ticks(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stream QuoteTicks (spot from ``orderbook.1``, others from tickers)."""
+        await self._want(instrument_id, self._quote_topic(instrument_id), "quotes")
+
+    async def unsubscribe_quote_ticks(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the quotes."""
+        self._unwant(instrument_id, self._quote_topic(instrument_id), "quotes")
+
+    async def subscribe_trade_ticks(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stream TradeTicks."""
+        await self._want(instrument_id, self._trade_topic(instrument_id), f"trades:{instrument_id}")
+
+    async def unsubscribe_trade_ticks(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the trades."""
+        self._unwant(instrument_id, self._trade_topic(instrument_id), f"trades:{instrument_id}")
+
+    async def _ticker_field(self, instrument_id: InstrumentId, kind: str, subscribe: bool) -> None:
+        symbol, product = split_instrument_id(instrument_id)
+        if product is BybitProductType.SPOT:
+            raise UnsupportedFeature(
+                f"Bybit spot tickers carry no {kind} prices", feature=f"SPOT/data:{kind.upper()}"
+            )
+        if kind == "funding_rates" and product is BybitProductType.OPTION:
+            raise UnsupportedFeature("options have no funding", feature="OPTION/data:FUNDING_RATES")
+        if subscribe:
+            await self._want(instrument_id, topic_tickers(symbol), kind)
+        else:
+            self._unwant(instrument_id, topic_tickers(symbol), kind)
+
+    async def subscribe_mark_prices(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stream MarkPriceUpdates from tickers (derivatives only)."""
+        await self._ticker_field(instrument_id, "mark_prices", True)
+
+    async def unsubscribe_mark_prices(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the mark prices."""
+        await self._ticker_field(instrument_id, "mark_prices", False)
+
+    async def subscribe_index_prices(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stream IndexPriceUpdates from tickers (derivatives only)."""
+        await self._ticker_field(instrument_id, "index_prices", True)
+
+    async def unsubscribe_index_prices(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the index prices."""
+        await self._ticker_field(instrument_id, "index_prices", False)
+
+    async def subscribe_funding_rates(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stream FundingRateUpdates from tickers (perpetuals)."""
+        await self._ticker_field(instrument_id, "funding_rates", True)
+
+    async def unsubscribe_funding_rates(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Stop the funding rates."""
+        await self._ticker_field(instrument_id, "funding_rates", False)
+
+    def _bar_topic(self, bar_type: BarType) -> str:
+        spec = bar_type.bar_spec
+        if (
+            spec.price_type is not PriceType.LAST
+            or bar_type.aggregation_source is not AggregationSource.EXTERNAL
+        ):
+            raise UnsupportedFeature("Bybit streams LAST-price EXTERNAL klines only", feature="data:BARS")
+        try:
+            interval = interval_from_bar_spec(spec.step, spec.aggregation)
+        except UnsupportedByVenue as exc:
+            raise UnsupportedFeature(str(exc), feature="data:BARS") from exc
+        symbol, product = split_instrument_id(bar_type.instrument_id)
+        if product is BybitProductType.OPTION:
+            raise UnsupportedFeature("Bybit has no option klines", feature="OPTION/data:BARS")
+        return topic_kline(interval, symbol)
+
+    async def subscribe_bars(self, bar_type: BarType, params: Any = None) -> None:
+        """Stream closed Bars (``confirm:true`` klines)."""
+        topic = self._bar_topic(bar_type)
+        self._bar_types[topic] = bar_type
+        await self._want(bar_type.instrument_id, topic, "bars")
+
+    async def unsubscribe_bars(self, bar_type: BarType, params: Any = None) -> None:
+        """Stop the bars."""
+        self._unwant(bar_type.instrument_id, self._bar_topic(bar_type), "bars")
+
+    async def subscribe_instrument_status(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Not offered: Bybit streams no instrument status."""
+        raise UnsupportedFeature("Bybit has no instrument status stream", feature="data:INSTRUMENT_STATUS")
+
+    async def unsubscribe_instrument_status(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Nothing to undo."""
+
+    async def subscribe_instrument_close(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Not offered: Bybit streams no instrument close prices."""
+        raise UnsupportedFeature("Bybit has no instrument close stream", feature="data:INSTRUMENT_CLOSE")
+
+    async def unsubscribe_instrument_close(self, instrument_id: InstrumentId, params: Any = None) -> None:
+        """Nothing to undo."""
+
+    # ------------------------------------------------------------------ routing
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        topic = message.get("topic")
+        if not isinstance(topic, str) or topic not in self._users:
+            return
+        try:
+            self._route(topic, message)
+        except Exception as exc:
+            # One bad push must not kill the stream; report it and carry on.
+            self._sink.on_error(exc, f"bybit ws {topic}")
+
+    def _route(self, topic: str, message: dict[str, Any]) -> None:
+        ts_init = self._clock_ns()
+        users = self._users[topic]
+        instruments = self._topic_instruments[topic]
+        if topic.startswith("orderbook."):
+            self._on_book(topic, message, instruments[message["data"]["s"]], users, ts_init)
+        elif topic.startswith("publicTrade."):
+            self._on_trades(message, instruments, ts_init)
+        elif topic.startswith("tickers."):
+            self._on_ticker(topic, message, users, ts_init)
+        elif topic.startswith("kline."):
+            instrument = next(iter(instruments.values()))
+            for bar in parse_ws_bars(message, self._bar_types[topic], instrument, ts_init):
+                self._sink.on_data(bar)
+
+    def _on_book(
+        self, topic: str, message: dict[str, Any], instrument: Instrument, users: set[str], ts_init: int
+    ) -> None:
+        if topic.startswith("orderbook.1."):
+            # Depth 1 is snapshot-only (§0.3): every message is a fresh top of book.
+            if "quotes" in users:
+                quote = parse_orderbook_quote(message, instrument, ts_init)
+                if quote is not None:
+                    self._sink.on_data(quote)
+            if not users & {"deltas", "snapshots"}:
+                return
+        verdict = self.books.check(topic, message)
+        if verdict is Verdict.GAP:
+            self._resync(topic, instrument.instrument_id)
+            return
+        if verdict is Verdict.SKIP:
+            return
+        if "deltas" in users and (
+            message["data"]["b"] or message["data"]["a"] or message["type"] == "snapshot"
+        ):
+            self._sink.on_data(parse_orderbook_deltas(message, instrument, ts_init))
+        local = self._local_books.get(topic)
+        if local is not None:
+            local.apply(message)
+            self._sink.on_data(parse_orderbook_deltas(local.as_snapshot(message), instrument, ts_init))
+
+    def _resync(self, topic: str, instrument_id: InstrumentId) -> None:
+        """Re-subscribe a book whose sequence broke: the venue answers with a fresh snapshot."""
+        self.resyncs += 1
+        _, product = split_instrument_id(instrument_id)
+        ws = self._sockets[product]
+        ws.unsubscribe(topic)
+        ws.subscribe(topic)
+
+    def _on_trades(self, message: dict[str, Any], instruments: dict[str, Instrument], ts_init: int) -> None:
+        by_symbol: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for item in message["data"]:
+            by_symbol[item["s"]].append(item)
+        for symbol, items in by_symbol.items():
+            instrument = instruments.get(symbol)
+            if instrument is None:  # another option on the same base coin
+                continue
+            for tick in parse_ws_trades({"data": items}, instrument, ts_init):
+                self._sink.on_data(tick)
+
+    def _on_ticker(self, topic: str, message: dict[str, Any], users: set[str], ts_init: int) -> None:
+        data = message["data"]
+        if message.get("type") == "delta":
+            merged = self._tickers.get(topic)
+            if merged is None:
+                return  # a delta before any snapshot: wait for one
+            merged.update(data)
+        else:
+            merged = dict(data)
+            self._tickers[topic] = merged
+        instrument = self._topic_instruments[topic][merged["symbol"]]
+        ticker = BybitTicker.from_wire(merged)
+        changed = BybitTicker.from_wire({"symbol": merged["symbol"], **data})
+        ts_event = int(message.get("ts", 0)) * 1_000_000
+        iid = instrument.instrument_id
+        if "quotes" in users and (
+            changed.bid1_price or changed.ask1_price or changed.bid_price or changed.ask_price
+        ):
+            quote = parse_quote_tick(ticker, instrument, ts_event, ts_init)
+            if quote is not None:
+                self._sink.on_data(quote)
+        if "mark_prices" in users and changed.mark_price:
+            self._sink.on_data(parse_mark_price(ticker, instrument, ts_event, ts_init))
+        if "index_prices" in users and changed.index_price:
+            self._sink.on_data(parse_index_price(ticker, instrument, ts_event, ts_init))
+        if "funding_rates" in users and changed.funding_rate:
+            self._sink.on_data(parse_funding_rate(ticker, iid, ts_event, ts_init))
