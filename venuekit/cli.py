@@ -3,8 +3,8 @@
 A thin argparse front end: each subcommand imports the part of the kit it drives only when it
 runs, so ``venuekit --help`` stays fast and the top package stays above every other layer.
 
-Subcommands available now: ``demo``, ``serve``, ``certify``. Planned (see docs/ARCHITECTURE.md):
-``mutants``, ``record``, ``replay``, ``export``.
+Subcommands available now: ``demo``, ``serve``, ``certify``, ``record``, ``replay``, ``export``.
+Planned (see docs/ARCHITECTURE.md): ``mutants``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ EXIT_USAGE = 2
 
 #: Subcommands the kit will grow (docs/ARCHITECTURE.md). Asking for one of them now gets a
 #: sentence saying so instead of argparse's "invalid choice".
-PLANNED_COMMANDS: tuple[str, ...] = ("mutants", "record", "replay", "export")
+PLANNED_COMMANDS: tuple[str, ...] = ("mutants",)
 
 
 class UsageError(Exception):
@@ -163,6 +163,122 @@ def _run_certify(args: argparse.Namespace, _rest: list[str]) -> int:
     return int(certify.certify(options))
 
 
+def _configure_record(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Run a recording reverse proxy: point a client at it, and every REST request and WebSocket "
+        "connection (every path, both directions, control frames) goes to the upstream venue and is "
+        "written, secrets scrubbed, to the cassette. Ctrl-C or SIGTERM stops it."
+    )
+    parser.add_argument("--upstream-rest", metavar="URL", help="the venue's REST base URL")
+    parser.add_argument("--upstream-ws", metavar="URL", help="the venue's WebSocket base URL")
+    parser.add_argument(
+        "--listen", default="127.0.0.1:0", metavar="HOST:PORT", help="where to listen (default: 127.0.0.1:0)"
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="CASSETTE", help="the cassette to write")
+    parser.add_argument("--scrub-account-ids", action="store_true", help="also replace account ids")
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"--listen takes HOST:PORT with a port from 0 to 65535, got {value!r}")
+    return host.strip("[]"), int(port)
+
+
+def _cassette_run(options: object) -> int:
+    run = importlib.import_module("simulator.server.cassette.run")
+    errors = importlib.import_module("simulator.cassette.errors")
+    try:
+        return int(run.run(options))
+    except errors.CassetteError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _run_record(args: argparse.Namespace, _rest: list[str]) -> int:
+    if args.upstream_rest is None and args.upstream_ws is None:
+        raise UsageError("give the venue to record: --upstream-rest URL and/or --upstream-ws URL")
+    host, port = _listen(args.listen)
+    run = importlib.import_module("simulator.server.cassette.run")
+    options = run.RunOptions(
+        args.out, "all", host, port, None, args.upstream_rest, args.upstream_ws, args.scrub_account_ids
+    )
+    return _cassette_run(options)
+
+
+_SPEEDS = {"1": 1.0, "10": 10.0, "max": None}
+
+
+def _configure_replay(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Serve the venue side of a cassette: REST answers matched on method, path and parameters, "
+        "WebSocket sessions replayed in recorded order. Ctrl-C or SIGTERM stops it; the exit status "
+        "is 1 when requests had no recording."
+    )
+    parser.add_argument("cassette", type=Path, metavar="CASSETTE")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
+    parser.add_argument("--speed", choices=tuple(_SPEEDS), default="1", help="replay timing (default: 1)")
+    parser.add_argument(
+        "--mode",
+        choices=("none", "once", "new_episodes", "all"),
+        default="none",
+        help="record mode (default: none)",
+    )
+    parser.add_argument("--upstream-rest", metavar="URL", help="the venue's REST base URL (recording modes)")
+    parser.add_argument(
+        "--upstream-ws", metavar="URL", help="the venue's WebSocket base URL (recording modes)"
+    )
+
+
+def _run_replay(args: argparse.Namespace, _rest: list[str]) -> int:
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
+    if args.mode == "none" and not args.cassette.exists():
+        raise UsageError(f"no cassette at {args.cassette}: record one with 'venuekit record ... --out FILE'")
+    run = importlib.import_module("simulator.server.cassette.run")
+    options = run.RunOptions(
+        args.cassette,
+        args.mode,
+        args.host,
+        args.port,
+        _SPEEDS[args.speed],
+        args.upstream_rest,
+        args.upstream_ws,
+    )
+    return _cassette_run(options)
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write a cassette's REST envelopes and WebSocket messages as test fixtures "
+        "(http_get_{endpoint}.json, ws_{message_type}.json), deduplicated and pretty-printed."
+    )
+    parser.add_argument("cassette", type=Path, metavar="CASSETTE")
+    parser.add_argument("--to", type=Path, required=True, metavar="DIR", help="e.g. test_data/bybit/")
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=3,
+        metavar="N",
+        help="distinct payloads kept per name (default: 3)",
+    )
+
+
+def _run_export(args: argparse.Namespace, _rest: list[str]) -> int:
+    if args.max_examples < 1:
+        raise UsageError(f"--max-examples must be at least 1, got {args.max_examples}")
+    if not args.cassette.exists():
+        raise UsageError(f"no cassette at {args.cassette}: record one with 'venuekit record ... --out FILE'")
+    cassette = importlib.import_module("simulator.cassette")
+    try:
+        report = cassette.export(cassette.load(args.cassette), args.to, max_examples=args.max_examples)
+    except cassette.CassetteError as exc:
+        raise UsageError(str(exc)) from None
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 _COMMANDS: tuple[_Command, ...] = (
     _Command(
         name="demo",
@@ -182,6 +298,24 @@ _COMMANDS: tuple[_Command, ...] = (
         help="certify an adapter against the simulator with the conformance suite",
         configure=_configure_certify,
         run=_run_certify,
+    ),
+    _Command(
+        name="record",
+        help="record a venue session (REST and WebSocket) through a proxy, secrets scrubbed",
+        configure=_configure_record,
+        run=_run_record,
+    ),
+    _Command(
+        name="replay",
+        help="serve the venue side of a recorded cassette",
+        configure=_configure_replay,
+        run=_run_replay,
+    ),
+    _Command(
+        name="export",
+        help="write a cassette's payloads as http_*.json / ws_*.json fixtures",
+        configure=_configure_export,
+        run=_run_export,
     ),
 )
 
