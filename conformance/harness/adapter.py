@@ -9,7 +9,6 @@ simulator. It never imports a specific adapter.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,51 +26,58 @@ class AdapterLoadError(Exception):
 class BuiltAdapter:
     """The clients a factory built for one case, and the sink recording what they publish."""
 
-    clients: Any
-    sink: Any
-    credentials: Any
-    endpoints: Any
+    clients: contract.AdapterClients
+    sink: contract.RecordingSink
+    credentials: contract.Credentials | None
+    endpoints: contract.Endpoints
     _closed: bool = field(default=False, repr=False)
 
-    def __getattr__(self, name: str) -> Any:
-        # ``built.data``, ``built.execution``, ``built.instruments``: the factory's clients.
-        clients = self.__dict__.get("clients")
-        if clients is None:
-            raise AttributeError(name)
-        return getattr(clients, name)
+    @property
+    def provider(self) -> contract.InstrumentProvider:
+        return self.clients.provider
+
+    @property
+    def data(self) -> contract.MarketDataClient:
+        return self.clients.data
+
+    @property
+    def execution(self) -> contract.ExecutionClient | None:
+        return self.clients.execution
 
     async def close(self) -> None:
-        """Close every client the factory built (once); clients without close/disconnect are left."""
+        """Disconnect the data and execution clients (once)."""
         if self._closed:
             return
         self._closed = True
-        closer = getattr(self.clients, "close", None)
-        if closer is not None:
-            await _maybe_await(closer())
-            return
-        for client in _members(self.clients):
-            for name in ("close", "disconnect"):
-                method = getattr(client, name, None)
-                if callable(method):
-                    await _maybe_await(method())
-                    break
-
-
-def _members(clients: Any) -> Iterable[Any]:
-    if isinstance(clients, dict):
-        return list(clients.values())
-    if isinstance(clients, (list, tuple)):
-        return list(clients)
-    return [value for value in vars(clients).values() if value is not None]
+        for client in (self.clients.execution, self.clients.data):
+            if client is not None:
+                await _maybe_await(client.disconnect())
 
 
 async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-def endpoints_of(sim: Simulator) -> Any:
+#: The simulator's WebSocket labels (``Simulator.ws_urls``) by the contract's product.
+_PUBLIC_LABELS: dict[contract.Product, str] = {
+    contract.Product.SPOT: "public spot",
+    contract.Product.LINEAR: "public linear",
+    contract.Product.FUTURE: "public linear",  # dated linear futures stream on the linear channel
+    contract.Product.INVERSE: "public inverse",
+    contract.Product.OPTION: "public option",
+}
+
+
+def endpoints_of(sim: Simulator) -> contract.Endpoints:
     """The contract's ``Endpoints`` for the simulator: its REST base URL and WS URLs by role."""
-    return contract.Endpoints(rest_base_url=sim.rest_url, ws=dict(sim.ws_urls))
+    urls = sim.ws_urls
+    public = {product: urls[label] for product, label in _PUBLIC_LABELS.items() if label in urls}
+    return contract.Endpoints(
+        rest_base_url=sim.rest_url,
+        ws_public=public,
+        ws_private=urls.get("private"),
+        ws_trade=urls.get("trade"),
+    )
 
 
 @dataclass
@@ -79,23 +85,23 @@ class AdapterUnderTest:
     """An adapter found by its spec: its factory, name, version, dialect and declared capabilities."""
 
     spec: str
-    factory: Any
+    factory: contract.AdapterFactory
     dialect: str
 
     @property
     def name(self) -> str:
         """The adapter's name (the factory's ``name``, else the spec)."""
-        return str(getattr(self.factory, "name", None) or self.spec)
+        return str(self.factory.name or self.spec)
 
     @property
     def version(self) -> str:
         """The adapter's version (the factory's ``version``, else ``unknown``)."""
-        return str(getattr(self.factory, "version", None) or "unknown")
+        return str(self.factory.version or "unknown")
 
     @property
-    def capabilities(self) -> Any:
-        """The factory's capability declaration (None claims nothing)."""
-        return getattr(self.factory, "capabilities", None)
+    def capabilities(self) -> contract.Capabilities:
+        """The factory's capability declaration."""
+        return self.factory.capabilities
 
     def build(
         self, sim: Simulator, *, keys: bool = True, secret: str | None = None, config: Any = None
@@ -112,7 +118,7 @@ class AdapterUnderTest:
         demo = sim.credentials
         if keys and demo is not None:
             api_secret = secret if secret is not None else demo.api_secret
-            credentials = contract.Credentials(api_key=demo.api_key, api_secret=api_secret)
+            credentials = contract.Credentials(demo.api_key, api_secret)
         sink = contract.RecordingSink()
         endpoints = endpoints_of(sim)
         clients = self.factory.create(endpoints, credentials, sink, config)

@@ -131,16 +131,20 @@ class CaseContext:
             raise CaseFailed(expected, str(exc)) from None
 
     async def within(self, awaitable: Awaitable[T], expected: str, *, timeout: float = DEFAULT_WAIT_S) -> T:
-        """Await ``awaitable`` with a deadline; a timeout is a case failure naming ``expected``.
+        """Await ``awaitable`` with a deadline; a timeout or an exception fails the case, naming ``expected``.
 
         Raises:
-            CaseFailed: it did not finish within ``timeout`` seconds.
+            CaseFailed: it raised, or did not finish within ``timeout`` seconds.
         """
         try:
             async with asyncio.timeout(timeout):
                 return await awaitable
         except TimeoutError:
             raise CaseFailed(expected, f"still waiting after {timeout:g} s") from None
+        except (CaseFailed, NotApplicable):
+            raise
+        except Exception as exc:
+            raise CaseFailed(expected, f"raised {type(exc).__qualname__}: {exc}") from exc
 
     async def raises(
         self,
