@@ -145,7 +145,7 @@ class WebSocketClient:
         self._notify()
 
     async def wait_until(self, predicate: Callable[[], bool], timeout_s: float) -> None:
-        """Wait until ``predicate()`` holds; it is re-checked on every state or subscription change.
+        """Wait until ``predicate()`` holds; re-checked on every state change and received frame.
 
         Raises:
             TimeoutError: it did not hold within ``timeout_s``.
@@ -425,6 +425,8 @@ class WebSocketClient:
                 else:  # CLOSE, CLOSING, CLOSED, ERROR
                     conn.close_reason = conn.close_reason or f"server ended the connection ({msg.type.name})"
                     return
+                if self._waiters:  # counters moved: let wait_until() re-check
+                    self._notify()
         except (ConnectionError, aiohttp.ClientError) as exc:
             conn.close_reason = conn.close_reason or f"transport error: {exc!r}"
         finally:
