@@ -1,0 +1,451 @@
+"""BybitExecutionClient: order entry over REST, order state from the private stream, reconciliation.
+
+``connect`` authenticates the private socket, subscribes ``order``/``execution``/``position``/
+``wallet``, publishes the account state, then reconciles: open orders, recent fills and open
+positions are fetched over REST and published as reports (``last_mass_status`` keeps them), and
+open orders carrying a client id are adopted so their later pushes become events. Every fill
+seen in reconciliation is remembered, so the same fill arriving on the stream is not published
+again (:class:`~adapters.bybit.execution_stream.OrderStreamHandler`).
+
+Commands never raise for a venue refusal: those become OrderRejected / OrderModifyRejected /
+OrderCancelRejected; unsupported combinations become OrderDenied before any traffic.
+Report generation lives in :mod:`adapters.bybit.execution_reports`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from adapters.bybit.capabilities import BYBIT_CAPABILITIES
+from adapters.bybit.common.enums import BybitProductType
+from adapters.bybit.common.mappings import (
+    BYBIT_VENUE,
+    make_instrument_id,
+    order_side_to_bybit,
+    split_instrument_id,
+)
+from adapters.bybit.common.urls import BybitUrls
+from adapters.bybit.config import BybitExecClientConfig
+from adapters.bybit.execution_orders import amend_params, cancel_params, deny_reason, place_params
+from adapters.bybit.execution_reports import BybitExecutionReports
+from adapters.bybit.execution_stream import OrderStreamHandler, TrackedOrder
+from adapters.bybit.http.client import BybitHttpClient
+from adapters.bybit.http.models import BybitExecution, BybitOrder, BybitPosition, BybitWalletBalance
+from adapters.bybit.http.parse_execution import parse_account_state, parse_position_status_report
+from adapters.bybit.http.query import (
+    BatchCancelParams,
+    BatchPlaceParams,
+    CancelAllParams,
+    WalletBalanceParams,
+)
+from adapters.bybit.providers import BybitInstrumentProvider
+from adapters.bybit.websocket.client import BybitWebSocketClient
+from adapters.bybit.websocket.messages import PRIVATE_TOPICS
+from adapters.contract.errors import FatalAdapterError, VenueError
+from adapters.contract.sink import EventSink
+from adapters.model.commands import (
+    BatchCancelOrders,
+    CancelAllOrders,
+    CancelOrder,
+    ModifyOrder,
+    SubmitOrder,
+    SubmitOrderList,
+)
+from adapters.model.enums import OrderSide
+from adapters.model.events import (
+    OrderCancelRejected,
+    OrderDenied,
+    OrderModifyRejected,
+    OrderRejected,
+    OrderSubmitted,
+)
+from adapters.model.identifiers import AccountId, ClientId, ClientOrderId, Venue, VenueOrderId
+from adapters.model.instruments import Instrument
+from adapters.model.orders import DEFAULT_STRATEGY_ID, DEFAULT_TRADER_ID, Order
+from adapters.model.reports import ExecutionMassStatus
+
+__all__ = ["BybitExecutionClient"]
+
+log = logging.getLogger(__name__)
+
+
+class BybitExecutionClient(BybitExecutionReports):
+    """Implements the contract's ExecutionClient for Bybit unified accounts."""
+
+    def __init__(
+        self,
+        http: BybitHttpClient,
+        provider: BybitInstrumentProvider,
+        urls: BybitUrls,
+        sink: EventSink,
+        config: BybitExecClientConfig,
+        *,
+        clock_ns: Callable[[], int] = time.time_ns,
+    ) -> None:
+        """Create the client (nothing connects until :meth:`connect`).
+
+        Raises:
+            MissingCredentials: no key/secret in the config or the environment.
+        """
+        self._credential = config.require_credential("the Bybit execution client")
+        account_id = AccountId(config.account_id)
+        super().__init__(http, provider, account_id, config, clock_ns)
+        self._urls = urls
+        self._sink = sink
+        self.stream = OrderStreamHandler(sink, account_id, clock_ns)
+        self._ws: BybitWebSocketClient | None = None
+        self._connected = False
+        self.last_mass_status: ExecutionMassStatus | None = None
+
+    @property
+    def client_id(self) -> ClientId:
+        """``ClientId('BYBIT')``."""
+        return ClientId("BYBIT")
+
+    @property
+    def venue(self) -> Venue:
+        """``Venue('BYBIT')``."""
+        return BYBIT_VENUE
+
+    @property
+    def account_id(self) -> AccountId:
+        """The account events carry."""
+        return self._account_id
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether ``connect`` completed and ``disconnect`` was not called."""
+        return self._connected
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def connect(self) -> None:
+        """Authenticate the private stream, publish the AccountState, reconcile. Idempotent.
+
+        Raises:
+            AuthenticationError: the venue refused the key.
+            RetryableTransportError: the venue is unreachable.
+        """
+        if self._connected:
+            return
+        if self._provider.count == 0:
+            await self._provider.load_all_async()
+        ws = BybitWebSocketClient(
+            self._urls.private_ws,
+            self._on_message,
+            credential=self._credential,
+            ping_interval_s=self._config.ws_ping_interval_s,
+            on_reconnected=self._on_reconnected,
+        )
+        self._ws = ws
+        await ws.connect()
+        for topic in PRIVATE_TOPICS:
+            ws.subscribe(topic)
+        for topic in PRIVATE_TOPICS:
+            await ws.wait_subscribed(topic, timeout_s=self._config.http_timeout_s)
+        await self._publish_account_state()
+        await self._reconcile()
+        self._connected = True
+
+    async def disconnect(self) -> None:
+        """Close the private stream. Idempotent."""
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close()
+        self._connected = False
+
+    async def _publish_account_state(self) -> None:
+        wallets = await self._http.http_get_wallet_balance(WalletBalanceParams())
+        now = self._clock_ns()
+        for wallet in wallets:
+            self._sink.on_event(parse_account_state(wallet, self._account_id, now, now))
+
+    async def _reconcile(self) -> None:
+        status = await self.generate_mass_status(self._config.reconcile_lookback_ms // 60_000)
+        assert status is not None
+        self.last_mass_status = status
+        for fill in status.fill_reports:
+            self.stream.mark_seen(fill.trade_id)
+        for report in status.order_reports:
+            if report.client_order_id is not None and report.is_open:
+                self.stream.track(
+                    TrackedOrder(
+                        instrument=self._provider.get(report.instrument_id),
+                        client_order_id=report.client_order_id,
+                        order_side=report.order_side,
+                        order_type=report.order_type,
+                        trader_id=DEFAULT_TRADER_ID,
+                        strategy_id=DEFAULT_STRATEGY_ID,
+                        venue_order_id=report.venue_order_id,
+                        accepted=True,
+                    )
+                )
+        for report in (*status.order_reports, *status.fill_reports, *status.position_reports):
+            self._sink.on_event(report)
+
+    async def _on_reconnected(self) -> None:
+        # Pushes may have been missed while the stream was down: re-read the account and fills.
+        try:
+            await self._publish_account_state()
+            for fill in await self.generate_fill_reports():
+                if self.stream.mark_seen(fill.trade_id):
+                    self._sink.on_event(fill)
+        except Exception as exc:
+            self._sink.on_error(exc, "bybit private stream reconnect reconciliation")
+
+    # ------------------------------------------------------------------ stream
+
+    def _instrument_for(self, category: str, symbol: str) -> Instrument | None:
+        products = [BybitProductType(category)] if category else list(BybitProductType)
+        for product in products:
+            instrument = self._provider.find(make_instrument_id(symbol, product))
+            if instrument is not None:
+                return instrument
+        return None
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        topic = message.get("topic", "")
+        try:
+            for item in message.get("data", []):
+                if topic.startswith("order"):
+                    self.stream.on_order(BybitOrder.from_wire(item), self._instrument_for)
+                elif topic.startswith("execution"):
+                    self.stream.on_execution(BybitExecution.from_wire(item), self._instrument_for)
+                elif topic.startswith("position"):
+                    position = BybitPosition.from_wire(item)
+                    instrument = self._instrument_for(position.category, position.symbol)
+                    if instrument is not None:
+                        report = parse_position_status_report(
+                            position, instrument, self._account_id, self._clock_ns()
+                        )
+                        self._sink.on_event(report)
+                elif topic == "wallet":
+                    ts_event = int(message.get("creationTime", 0)) * 1_000_000
+                    wallet = BybitWalletBalance.from_wire(item)
+                    self._sink.on_event(
+                        parse_account_state(wallet, self._account_id, ts_event, self._clock_ns())
+                    )
+        except Exception as exc:
+            self._sink.on_error(exc, f"bybit private {topic}")
+
+    # ------------------------------------------------------------------ commands
+
+    def _require_connected(self) -> None:
+        if not self._connected:
+            raise FatalAdapterError("the Bybit execution client is not connected; await connect() first")
+
+    def _deny(self, order: Order, reason: str) -> None:
+        self._sink.on_event(
+            OrderDenied(
+                instrument_id=order.instrument_id,
+                client_order_id=order.client_order_id,
+                trader_id=order.trader_id,
+                strategy_id=order.strategy_id,
+                reason=reason,
+                ts_event=self._clock_ns(),
+                ts_init=self._clock_ns(),
+            )
+        )
+
+    def _prepare(self, order: Order) -> TrackedOrder | None:
+        """Deny or track-and-announce one order; ``None`` when denied."""
+        instrument = self._provider.find(order.instrument_id)
+        if instrument is None:
+            self._deny(order, f"instrument {order.instrument_id} is not loaded by the Bybit adapter")
+            return None
+        reason = deny_reason(order, instrument)
+        if reason is not None:
+            self._deny(order, reason)
+            return None
+        tracked = TrackedOrder(
+            instrument=instrument,
+            client_order_id=order.client_order_id,
+            order_side=order.order_side,
+            order_type=order.order_type,
+            trader_id=order.trader_id,
+            strategy_id=order.strategy_id,
+        )
+        self.stream.track(tracked)
+        now = self._clock_ns()
+        self._sink.on_event(
+            OrderSubmitted(
+                instrument_id=order.instrument_id,
+                client_order_id=order.client_order_id,
+                trader_id=order.trader_id,
+                strategy_id=order.strategy_id,
+                account_id=self._account_id,
+                ts_event=now,
+                ts_init=now,
+            )
+        )
+        return tracked
+
+    def _reject(self, tracked: TrackedOrder, reason: str) -> None:
+        tracked.closed = True
+        now = self._clock_ns()
+        self._sink.on_event(
+            OrderRejected(
+                instrument_id=tracked.instrument.instrument_id,
+                client_order_id=tracked.client_order_id,
+                trader_id=tracked.trader_id,
+                strategy_id=tracked.strategy_id,
+                account_id=self._account_id,
+                reason=reason,
+                ts_event=now,
+                ts_init=now,
+            )
+        )
+
+    async def submit_order(self, command: SubmitOrder) -> None:
+        """Deny locally, or publish OrderSubmitted and send; acceptance comes from the stream."""
+        self._require_connected()
+        order = command.order
+        tracked = self._prepare(order)
+        if tracked is None:
+            return
+        try:
+            result = await self._http.http_place_order(place_params(order, tracked.instrument))
+        except VenueError as exc:
+            self._reject(tracked, f"{exc.code}: {exc.message}")
+            return
+        self.stream.set_venue_id(tracked, VenueOrderId(result.order_id))
+
+    async def submit_order_list(self, command: SubmitOrderList) -> None:
+        """Submit the list's orders with create-batch, chunked by the venue's batch size."""
+        self._require_connected()
+        prepared = [(o, t) for o in command.order_list.orders if (t := self._prepare(o)) is not None]
+        if not prepared:
+            return
+        _, product = split_instrument_id(command.order_list.instrument_id)
+        size = 10 if product is BybitProductType.SPOT else self._config_batch_size()
+        for start in range(0, len(prepared), size):
+            chunk = prepared[start : start + size]
+            items = [place_params(o, t.instrument) for o, t in chunk]
+            body = BatchPlaceParams(product, [_without_category(p) for p in items])
+            try:
+                results = await self._http.http_batch_place_orders(body)
+            except VenueError as exc:
+                for _, tracked in chunk:
+                    self._reject(tracked, f"{exc.code}: {exc.message}")
+                continue
+            for (_, tracked), result in zip(chunk, results, strict=False):
+                if result.code != 0:
+                    self._reject(tracked, f"{result.code}: {result.msg}")
+                elif result.order_id:
+                    self.stream.set_venue_id(tracked, VenueOrderId(result.order_id))
+
+    @staticmethod
+    def _config_batch_size() -> int:
+        return BYBIT_CAPABILITIES.max_batch_submit
+
+    async def modify_order(self, command: ModifyOrder) -> None:
+        """Amend; OrderUpdated follows from the stream, OrderModifyRejected on a refusal."""
+        self._require_connected()
+        tracked = self.stream.find(command.client_order_id, command.venue_order_id)
+        if tracked is not None:
+            tracked.pending_modify = True
+        try:
+            await self._http.http_amend_order(amend_params(command))
+        except VenueError as exc:
+            if tracked is not None:
+                tracked.pending_modify = False
+            self._sink.on_event(
+                OrderModifyRejected(
+                    instrument_id=command.instrument_id,
+                    client_order_id=_client_id(command, tracked),
+                    venue_order_id=command.venue_order_id,
+                    trader_id=command.trader_id,
+                    strategy_id=command.strategy_id,
+                    account_id=self._account_id,
+                    reason=f"{exc.code}: {exc.message}",
+                    ts_event=self._clock_ns(),
+                    ts_init=self._clock_ns(),
+                )
+            )
+
+    def _cancel_rejected(self, command: CancelOrder, reason: str) -> None:
+        tracked = self.stream.find(command.client_order_id, command.venue_order_id)
+        self._sink.on_event(
+            OrderCancelRejected(
+                instrument_id=command.instrument_id,
+                client_order_id=_client_id(command, tracked),
+                venue_order_id=command.venue_order_id or (tracked.venue_order_id if tracked else None),
+                trader_id=command.trader_id,
+                strategy_id=command.strategy_id,
+                account_id=self._account_id,
+                reason=reason,
+                ts_event=self._clock_ns(),
+                ts_init=self._clock_ns(),
+            )
+        )
+
+    async def cancel_order(self, command: CancelOrder) -> None:
+        """Cancel by client or venue id; OrderCanceled follows from the stream."""
+        self._require_connected()
+        try:
+            await self._http.http_cancel_order(cancel_params(command))
+        except VenueError as exc:
+            self._cancel_rejected(command, f"{exc.code}: {exc.message}")
+
+    async def cancel_all_orders(self, command: CancelAllOrders) -> None:
+        """Cancel every open order of the instrument (one side only: cancel those one by one)."""
+        self._require_connected()
+        symbol, product = split_instrument_id(command.instrument_id)
+        if command.order_side is OrderSide.NO_ORDER_SIDE:
+            await self._http.http_cancel_all(CancelAllParams(product, symbol=symbol))
+            return
+        side = order_side_to_bybit(command.order_side).value
+        reports = await self.generate_order_status_reports(command.instrument_id, open_only=True)
+        cancels = tuple(
+            CancelOrder(
+                instrument_id=command.instrument_id,
+                client_order_id=r.client_order_id,
+                venue_order_id=r.venue_order_id,
+                ts_init=command.ts_init,
+            )
+            for r in reports
+            if order_side_to_bybit(r.order_side).value == side
+        )
+        if cancels:
+            await self.batch_cancel_orders(
+                BatchCancelOrders(
+                    instrument_id=command.instrument_id, cancels=cancels, ts_init=command.ts_init
+                )
+            )
+
+    async def batch_cancel_orders(self, command: BatchCancelOrders) -> None:
+        """Cancel with cancel-batch, chunked by the venue's batch size; refusals per item."""
+        self._require_connected()
+        _, product = split_instrument_id(command.instrument_id)
+        size = 10 if product is BybitProductType.SPOT else 20
+        cancels = list(command.cancels)
+        for start in range(0, len(cancels), size):
+            chunk = cancels[start : start + size]
+            body = BatchCancelParams(product, [cancel_params(c, with_category=False) for c in chunk])
+            try:
+                results = await self._http.http_batch_cancel_orders(body)
+            except VenueError as exc:
+                for cancel in chunk:
+                    self._cancel_rejected(cancel, f"{exc.code}: {exc.message}")
+                continue
+            for cancel, result in zip(chunk, results, strict=False):
+                if result.code != 0:
+                    self._cancel_rejected(cancel, f"{result.code}: {result.msg}")
+
+
+def _client_id(command: ModifyOrder | CancelOrder, tracked: TrackedOrder | None) -> Any:
+    if command.client_order_id is not None:
+        return command.client_order_id
+    if tracked is not None:
+        return tracked.client_order_id
+    # Events need a client id: an order placed elsewhere is named by its venue id.
+    assert command.venue_order_id is not None
+    return ClientOrderId(command.venue_order_id.value)
+
+
+def _without_category(params: Any) -> Any:
+    return dataclasses.replace(params, category=None)

@@ -1,0 +1,128 @@
+"""Order commands → Bybit request bodies, and the local checks that deny before anything is sent.
+
+:func:`deny_reason` asks the adapter's Capabilities (order type, TIF, trigger, flags, each also
+per product) plus the rules capabilities cannot express (post-only needs a limit price, quote
+quantity only on spot market orders, no expiry times). A non-None reason becomes ``OrderDenied``
+with zero wire traffic. :func:`place_params` then builds the ``order/create`` body.
+"""
+
+from __future__ import annotations
+
+from adapters.bybit.capabilities import BYBIT_CAPABILITIES, product_of_instrument_kind
+from adapters.bybit.common.enums import BybitProductType, BybitTriggerDirection
+from adapters.bybit.common.mappings import (
+    UnsupportedByVenue,
+    order_side_to_bybit,
+    order_type_to_bybit,
+    split_instrument_id,
+    time_in_force_to_bybit,
+    trigger_type_to_bybit,
+)
+from adapters.bybit.http.query import AmendOrderParams, CancelOrderParams, PlaceOrderParams
+from adapters.contract.capabilities import Flag
+from adapters.model.commands import CancelOrder, ModifyOrder
+from adapters.model.enums import OrderType, TriggerType
+from adapters.model.instruments import Instrument
+from adapters.model.orders import Order
+
+__all__ = ["amend_params", "cancel_params", "deny_reason", "place_params"]
+
+_LIMIT_PRICED = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED})
+
+
+def _flags(order: Order) -> list[Flag]:
+    flags = []
+    if order.post_only:
+        flags.append(Flag.POST_ONLY)
+    if order.reduce_only:
+        flags.append(Flag.REDUCE_ONLY)
+    if order.quote_quantity:
+        flags.append(Flag.QUOTE_QUANTITY)
+    if order.display_qty is not None:
+        flags.append(Flag.DISPLAY_QTY)
+    return flags
+
+
+def deny_reason(order: Order, instrument: Instrument) -> str | None:
+    """Why Bybit cannot take ``order`` as given, or ``None`` when it can."""
+    product = product_of_instrument_kind(type(instrument).__name__, instrument.is_inverse)
+    reason = BYBIT_CAPABILITIES.why_not(
+        product=product,
+        order_type=order.order_type,
+        time_in_force=order.time_in_force,
+        trigger_type=order.trigger_type
+        if order.order_type not in (OrderType.MARKET, OrderType.LIMIT)
+        else None,
+        flags=_flags(order),
+    )
+    if reason is not None:
+        return reason
+    if order.expire_time_ns is not None:
+        return "Bybit orders have no expiry time; drop expire_time_ns"
+    if order.post_only and order.order_type not in _LIMIT_PRICED:
+        return f"post-only needs a limit order, got {order.order_type.name}"
+    if order.quote_quantity and (product.name != "SPOT" or order.order_type is not OrderType.MARKET):
+        return "quote quantity is offered on spot market orders only"
+    try:
+        time_in_force_to_bybit(order.time_in_force, order.post_only)
+        if order.order_type not in (OrderType.MARKET, OrderType.LIMIT):
+            trigger_type_to_bybit(order.trigger_type)
+    except UnsupportedByVenue as exc:
+        return str(exc)
+    if product.name == "SPOT" and order.trigger_type in (TriggerType.MARK_PRICE, TriggerType.INDEX_PRICE):
+        return "Bybit spot conditional orders trigger on the last price only"
+    return None
+
+
+def place_params(order: Order, instrument: Instrument) -> PlaceOrderParams:
+    """The ``order/create`` body of an order :func:`deny_reason` accepted."""
+    symbol, product = split_instrument_id(instrument.instrument_id)
+    wire_type, direction = order_type_to_bybit(order.order_type, order.order_side)
+    conditional = direction is not BybitTriggerDirection.NONE
+    spot = product is BybitProductType.SPOT
+    market = order.order_type in (OrderType.MARKET, OrderType.STOP_MARKET, OrderType.MARKET_IF_TOUCHED)
+    return PlaceOrderParams(
+        category=product,
+        symbol=symbol,
+        side=order_side_to_bybit(order.order_side).value,
+        order_type=wire_type.value,
+        qty=str(order.quantity),
+        price=str(order.price) if order.price is not None and not market else None,
+        time_in_force=time_in_force_to_bybit(order.time_in_force, order.post_only).value,
+        order_link_id=order.client_order_id.value,
+        market_unit=("quoteCoin" if order.quote_quantity else "baseCoin") if spot and market else None,
+        reduce_only=True if order.reduce_only else None,
+        trigger_price=str(order.trigger_price) if conditional and order.trigger_price is not None else None,
+        trigger_direction=direction.value if conditional else None,
+        trigger_by=trigger_type_to_bybit(order.trigger_type).value if conditional else None,
+        order_filter="StopOrder" if spot and conditional else None,
+    )
+
+
+def amend_params(command: ModifyOrder) -> AmendOrderParams:
+    """The ``order/amend`` body of a modify command (venue id preferred, as the venue does)."""
+    symbol, product = split_instrument_id(command.instrument_id)
+    return AmendOrderParams(
+        category=product,
+        symbol=symbol,
+        order_id=command.venue_order_id.value if command.venue_order_id else None,
+        order_link_id=command.client_order_id.value
+        if command.client_order_id and not command.venue_order_id
+        else None,
+        qty=str(command.quantity) if command.quantity is not None else None,
+        price=str(command.price) if command.price is not None else None,
+        trigger_price=str(command.trigger_price) if command.trigger_price is not None else None,
+    )
+
+
+def cancel_params(command: CancelOrder, *, with_category: bool = True) -> CancelOrderParams:
+    """The ``order/cancel`` body (or a cancel-batch item with ``with_category=False``)."""
+    symbol, product = split_instrument_id(command.instrument_id)
+    return CancelOrderParams(
+        category=product if with_category else None,
+        symbol=symbol,
+        order_id=command.venue_order_id.value if command.venue_order_id else None,
+        order_link_id=command.client_order_id.value
+        if command.client_order_id and not command.venue_order_id
+        else None,
+    )
