@@ -3,6 +3,7 @@ field has the value and JSON type of its REST twin for the same order, fill, pos
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ SYMBOLS = {
     "inverse": "BTCUSD",
     "option": "BTC-16JAN26-95000-C-USDT",
 }
+_LINK_IDS = itertools.count(1)
 QTY = {"spot": "0.01", "linear": "0.01", "inverse": "100", "option": "0.1"}
 
 
@@ -44,7 +46,7 @@ def far_price(ex: Exchange, category: str, side: str) -> str:
 def create(rest: Any, category: str, **fields: Any) -> str:
     body = {"category": category, "symbol": SYMBOLS[category], "qty": QTY[category], **fields}
     if category == "option":
-        body.setdefault("orderLinkId", f"opt-{len(str(fields))}-{fields.get('side', '')}")
+        body.setdefault("orderLinkId", f"opt-{next(_LINK_IDS)}")  # options need an orderLinkId
     if category == "spot" and fields.get("orderType") == "Market":
         body.setdefault("marketUnit", "baseCoin")  # a spot market buy is sized in USDT by default
     answer = rest.post("/v5/order/create", body)
