@@ -132,6 +132,7 @@ class BybitDataClient(BybitDataRequests):
         sockets, self._sockets = list(self._sockets.values()), {}
         for ws in sockets:
             await ws.close()
+        await self._http.close()
         self._connected = False
 
     async def _socket(self, product: BybitProductType) -> BybitWebSocketClient:

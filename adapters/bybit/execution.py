@@ -156,6 +156,7 @@ class BybitExecutionClient(BybitExecutionReports):
         ws, self._ws = self._ws, None
         if ws is not None:
             await ws.close()
+        await self._http.close()
         self._connected = False
 
     async def _publish_account_state(self) -> None:

@@ -7,7 +7,8 @@ all paths at one origin: :meth:`BybitUrls.local` builds that shape from one base
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 
@@ -42,6 +43,10 @@ class BybitUrls:
 
     rest_base: str
     ws_base: str
+    #: Explicit stream URLs that win over ``ws_base`` (a factory given URLs per role).
+    public_overrides: Mapping[BybitProductType, str] = field(default_factory=dict)
+    private_override: str | None = None
+    trade_override: str | None = None
 
     @classmethod
     def for_environment(cls, environment: BybitEnvironment | str) -> BybitUrls:
@@ -66,14 +71,15 @@ class BybitUrls:
 
     def public_ws(self, product: BybitProductType) -> str:
         """The public stream URL of ``product`` (``/v5/public/{spot|linear|inverse|option}``)."""
-        return f"{self.ws_base}/v5/public/{product.value}"
+        override = self.public_overrides.get(product)
+        return override if override is not None else f"{self.ws_base}/v5/public/{product.value}"
 
     @property
     def private_ws(self) -> str:
         """The private stream URL (order, execution, position, wallet)."""
-        return f"{self.ws_base}/v5/private"
+        return self.private_override or f"{self.ws_base}/v5/private"
 
     @property
     def trade_ws(self) -> str:
         """The order-entry stream URL."""
-        return f"{self.ws_base}/v5/trade"
+        return self.trade_override or f"{self.ws_base}/v5/trade"

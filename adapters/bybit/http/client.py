@@ -101,11 +101,17 @@ class BybitHttpClient:
         self.recv_window_ms = recv_window_ms
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self.retry = RetryManager(retry_policy or RetryPolicy(max_retries=3, initial_delay_s=0.2))
-        self._http = HttpClient(
-            base_url,
+        self._limiter = limiter or default_rate_limiter()
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+        self._http = self._new_http()
+
+    def _new_http(self) -> HttpClient:
+        return HttpClient(
+            self._base_url,
             headers={"Content-Type": "application/json"},
-            timeout_s=timeout_s,
-            limiter=limiter or default_rate_limiter(),
+            timeout_s=self._timeout_s,
+            limiter=self._limiter,
             default_keys=(GLOBAL_QUOTA_KEY,),
             retry=self.retry,
             classify=classify_response,
@@ -123,8 +129,13 @@ class BybitHttpClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the underlying HTTP session."""
-        await self._http.close()
+        """Close the underlying HTTP session.
+
+        The client stays usable: the next request opens a new session. That lets the data and
+        execution clients, which share one REST client, each close it on disconnect.
+        """
+        old, self._http = self._http, self._new_http()
+        await old.close()
 
     # ------------------------------------------------------------------ transport
 

@@ -1,0 +1,113 @@
+"""BybitAdapterFactory: builds the provider, data client and execution client for given endpoints.
+
+Registered under the ``venuekit.adapters`` entry point as ``bybit``. The conformance suite (or
+an application) passes the venue's URLs - real Bybit's or a local venue's - and a sink; nothing
+here knows which one it is talking to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from adapters.bybit.capabilities import BYBIT_CAPABILITIES
+from adapters.bybit.common.enums import BybitProductType
+from adapters.bybit.common.urls import BybitUrls
+from adapters.bybit.config import BybitDataClientConfig, BybitExecClientConfig
+from adapters.bybit.data import BybitDataClient
+from adapters.bybit.execution import BybitExecutionClient
+from adapters.bybit.http.client import BybitHttpClient
+from adapters.bybit.providers import BybitInstrumentProvider
+from adapters.contract.capabilities import Capabilities, Product
+from adapters.contract.errors import FatalAdapterError
+from adapters.contract.factory import AdapterClients, Credentials, Endpoints
+from adapters.contract.sink import EventSink
+
+__all__ = ["BybitAdapterFactory"]
+
+_PRODUCT_SOCKETS = {
+    Product.SPOT: BybitProductType.SPOT,
+    Product.LINEAR: BybitProductType.LINEAR,
+    Product.INVERSE: BybitProductType.INVERSE,
+    Product.OPTION: BybitProductType.OPTION,
+}
+_CONFIG_KEYS = frozenset(
+    {f.name for f in dataclasses.fields(BybitDataClientConfig)}
+    | {f.name for f in dataclasses.fields(BybitExecClientConfig)}
+) - {"api_key", "api_secret", "base_url_http", "base_url_ws"}
+
+
+class BybitAdapterFactory:
+    """The Bybit reference adapter's factory (the contract's AdapterFactory)."""
+
+    name: str = "bybit"
+    version: str = "0.1.0"
+    capabilities: Capabilities = BYBIT_CAPABILITIES
+
+    def create(
+        self,
+        endpoints: Endpoints,
+        credentials: Credentials | None,
+        sink: EventSink,
+        config: Mapping[str, Any] | None = None,
+    ) -> AdapterClients:
+        """Build the clients for ``endpoints``, publishing to ``sink``.
+
+        Args:
+            endpoints: REST base URL and stream URLs (public per product, private).
+            credentials: keys; ``None`` builds no execution client.
+            sink: where every client publishes.
+            config: options of :class:`~adapters.bybit.config.BybitExecClientConfig` /
+                :class:`~adapters.bybit.config.BybitDataClientConfig` (``product_types``,
+                ``settle_coins``, ``recv_window_ms``...).
+
+        Raises:
+            FatalAdapterError: an unknown config key or a bad value.
+        """
+        options = dict(config or {})
+        unknown = sorted(set(options) - _CONFIG_KEYS)
+        if unknown:
+            raise FatalAdapterError(f"unknown Bybit config keys {unknown}; known: {sorted(_CONFIG_KEYS)}")
+        keys = {"api_key": credentials.api_key, "api_secret": credentials.api_secret} if credentials else {}
+        data_fields = {f.name for f in dataclasses.fields(BybitDataClientConfig)}
+        exec_fields = {f.name for f in dataclasses.fields(BybitExecClientConfig)}
+        try:
+            data_config = BybitDataClientConfig(
+                **keys,
+                base_url_http=endpoints.rest_base_url,
+                **{k: v for k, v in options.items() if k in data_fields},
+            )
+            exec_config = BybitExecClientConfig(
+                **keys,
+                base_url_http=endpoints.rest_base_url,
+                **{k: v for k, v in options.items() if k in exec_fields},
+            )
+        except (TypeError, ValueError) as exc:
+            raise FatalAdapterError(f"bad Bybit config: {exc}") from exc
+        urls = _urls(endpoints)
+        credential = data_config.credential()
+        http = BybitHttpClient(
+            urls.rest_base,
+            credential,
+            recv_window_ms=data_config.recv_window_ms,
+            timeout_s=data_config.http_timeout_s,
+        )
+        provider = BybitInstrumentProvider(http, data_config.product_types)
+        data = BybitDataClient(http, provider, urls, sink, data_config)
+        execution = BybitExecutionClient(http, provider, urls, sink, exec_config) if credential else None
+        return AdapterClients(provider=provider, data=data, execution=execution)
+
+
+def _urls(endpoints: Endpoints) -> BybitUrls:
+    base = BybitUrls.local(endpoints.rest_base_url)
+    public = {_PRODUCT_SOCKETS[p]: url for p, url in endpoints.ws_public.items() if p in _PRODUCT_SOCKETS}
+    # Dated futures stream on the linear/inverse sockets; a FUTURE entry alone stands for linear.
+    if Product.FUTURE in endpoints.ws_public and BybitProductType.LINEAR not in public:
+        public[BybitProductType.LINEAR] = endpoints.ws_public[Product.FUTURE]
+    return dataclasses.replace(
+        base,
+        public_overrides=public,
+        private_override=endpoints.ws_private,
+        trade_override=endpoints.ws_trade,
+    )
