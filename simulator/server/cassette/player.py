@@ -36,6 +36,8 @@ class _Gate:
         self.count = 0
         self.changed = asyncio.Event()
         self.last_ts = 0
+        #: Set once the pusher is ending the connection: it must then finish, not be cancelled.
+        self.ending = False
 
     def passed(self, request: Request) -> None:
         self.count += 1
@@ -152,6 +154,7 @@ async def _push_stream(
         delay = anchor_time + (end.ts - anchor_ts) / _NS / speed - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
+    gate.ending = True
     if end.closed_by == "server" and end.code is not None:
         await ws.close(code=end.code, message=end.reason.encode("utf-8"))
     elif request.transport is not None:
@@ -183,7 +186,8 @@ async def play_session(
             if message.type is WSMsgType.TEXT:
                 await _answer(ws, session, used, message.data, gate, rules, on_error)
     finally:
-        pusher.cancel()
+        if not gate.ending:  # the client left: stop the stream; else let the close handshake finish
+            pusher.cancel()
         await asyncio.wait([pusher])
     if not pusher.cancelled():
         error = pusher.exception()
