@@ -316,8 +316,8 @@ class WebSocketClient:
         self.auth.move(AuthState.AUTHENTICATING)
         self._notify()
         conn.auth_future = asyncio.get_running_loop().create_future()
-        await conn.lanes.send(await auth.build(), Tag.CONTROL)
         try:
+            await conn.lanes.send(await auth.build(), Tag.CONTROL)
             async with asyncio.timeout(auth.timeout_s):
                 result = await conn.auth_future
         except TimeoutError:
@@ -383,10 +383,12 @@ class WebSocketClient:
                 await self._sleeper(backoff.next_delay())
                 try:
                     new = await self._open()
-                except (RetryableTransportError, AuthenticationError) as exc:
+                except Exception as exc:
+                    # Whatever failed (refused login, timeout, a bug in an adapter callback), the
+                    # stream must not die silently: log it and try again after the backoff.
                     failures += 1
                     log.warning(
-                        "websocket %s reconnect attempt %d failed: %s", self.config.url, failures, exc
+                        "websocket %s reconnect attempt %d failed: %r", self.config.url, failures, exc
                     )
                     if self.auth.state is AuthState.FAILED:
                         self.auth.move(AuthState.UNAUTHENTICATED)

@@ -243,3 +243,27 @@ async def test_close_stops_every_task_even_mid_reconnect(venue: Any, make_client
     await venue.wait_until(lambda: venue.frames(2, kind="closed"))
     assert venue.connections == 2
     await client.close()  # idempotent
+
+
+async def test_refused_login_on_reconnect_backs_off_and_recovers(venue: Any, make_client: Any) -> None:
+    sleeps: list[float] = []
+    client, consumer = await make_client()
+    client.subscribe("order")
+    await client.wait_subscribed("order", DEADLINE)
+    real_sleeper = client._sleeper
+
+    async def recording_sleeper(seconds: float) -> None:
+        sleeps.append(seconds)
+        await real_sleeper(seconds)
+
+    client._sleeper = recording_sleeper
+    venue.refuse_login = True
+    await venue.drop(1, graceful=True)
+    await venue.wait_until(lambda: len(venue.frames(op="ack:auth")) >= 4)
+    venue.refuse_login = False
+    await client.wait_until(lambda: client.is_active and client.subscriptions.active == {"order"}, DEADLINE)
+    # One login per connection, a backoff wait before every attempt, growing (capped at 10 ms).
+    logins = len(venue.frames(op="auth"))
+    assert logins == venue.connections and len(sleeps) == logins - 1
+    assert sleeps[1] >= sleeps[0] and max(sleeps) <= 0.01
+    assert client.reconnects == 1 and consumer.reconnected == [venue.connections]
