@@ -86,6 +86,7 @@ class WsHost:
         self._connections: dict[str, WsConnection] = {}
         self._connects: defaultdict[str, deque[float]] = defaultdict(deque)
         self._stopping = False
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         # Set while no connection is open: what shutdown waits on.
         self._all_closed = asyncio.Event()
         self._all_closed.set()
@@ -96,6 +97,32 @@ class WsHost:
     def count(self) -> int:
         """Connections open now (accepted and not yet ended)."""
         return len(self._connections)
+
+    async def wait_for_count(self, count: int, timeout: float) -> None:
+        """Wait until at most ``count`` connections are open (each fully ended, its session too).
+
+        Raises:
+            TimeoutError: still more open after ``timeout`` seconds.
+        """
+        if len(self._connections) <= count:
+            return
+        future = asyncio.get_running_loop().create_future()
+        waiter = (count, future)
+        self._waiters.append(waiter)
+        try:
+            await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"{len(self._connections)} WebSocket connections still open, wanted {count}"
+            ) from None
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+
+    def _changed(self) -> None:
+        for count, future in list(self._waiters):
+            if len(self._connections) <= count and not future.done():
+                future.set_result(None)
 
     def connections(self) -> list[WsConnection]:
         return list(self._connections.values())
@@ -199,6 +226,7 @@ class WsHost:
                 self._all_closed.set()
             if conn.session is not None:
                 self._call(conn, conn.session.on_closed)
+            self._changed()
         return ws
 
     def _call(self, conn: WsConnection, method: Callable[..., None], *args: object) -> None:
@@ -235,7 +263,7 @@ class WsHost:
                 return
             elif kind is WSMsgType.ERROR:
                 # A protocol error aiohttp already answered with a close (1009 too big, 1002 ...).
-                code = ws.close_code
+                code = int(getattr(msg.data, "code", None) or ws.close_code or 1006)
                 conn.ended(code, f"protocol error: {msg.data}", ClosedBy.SERVER)
                 return
             else:  # CLOSING (our own close is under way) or CLOSED (the transport went away)

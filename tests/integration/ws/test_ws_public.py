@@ -114,11 +114,13 @@ async def test_public_trades_tickers_and_klines(sim: Simulator, http: aiohttp.Cl
     best_ask = sim.exchange.book(LINEAR, 1).asks[0]
     result = sim.exchange.place_order(NewOrder("trader", LINEAR, Side.BUY, OrderType.MARKET, "0.01"))
     assert result.ok
-    trade = await client.until(lambda m: m["topic"] == "publicTrade.BTCUSDT")
+    seen: dict[str, Any] = {}
+    await client.until(lambda m: seen.setdefault(m["topic"], m) and len(seen) == 3)
+    trade = seen["publicTrade.BTCUSDT"]
     (item,) = trade["data"]
     assert item["S"] == "Buy" and D(item["p"]) == best_ask[0] and item["v"] == "0.010" and item["BT"] is False
     assert item["i"] == sim.exchange.market(LINEAR).trades[-1].trade_id
-    delta = await client.until(lambda m: m["topic"] == "tickers.BTCUSDT")
+    delta = seen["tickers.BTCUSDT"]
     # A delta carries the changed keys only: the trade printed at the old last price.
     assert delta["type"] == "delta" and delta["data"]["volume24h"] == "0.010", delta
     assert "lastPrice" not in delta["data"] and D(ticker["data"]["lastPrice"]) == best_ask[0]
