@@ -110,7 +110,7 @@ async def test_client_heartbeat_pings_both_ways_and_swallows_pongs(venue: Any, m
 
 
 async def test_heartbeat_loss_reconnects_and_restores(venue: Any, make_client: Any) -> None:
-    beat = HeartbeatConfig(interval_s=0.02, timeout_s=0.1, text_ping=lambda: {"op": "ping"})
+    beat = HeartbeatConfig(interval_s=0.02, timeout_s=0.3, text_ping=lambda: {"op": "ping"})
     client, consumer = await make_client(heartbeat=beat)
     client.subscribe("position")
     await client.wait_subscribed("position", DEADLINE)
