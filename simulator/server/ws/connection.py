@@ -105,7 +105,8 @@ class WsConnection:
         self._queued_bytes = 0
         self._wake = asyncio.Event()
         self._close_recorded = False
-        self._reply_fault: str | None = None
+        # (frame kind, fault): the client's next frame of that kind answers a server ping.
+        self._reply_fault: tuple[FrameKind, str] | None = None
         self._timers: set[asyncio.TimerHandle] = set()
         self.session: WsSession | None = None
         self._writer = asyncio.get_running_loop().create_task(self._write(), name=f"ws-writer-{conn_id}")
@@ -138,7 +139,7 @@ class WsConnection:
     def ping(self, payload: bytes = b"", fault: str | None = None) -> None:
         """Queue a protocol PING; with ``fault``, the client's next frame is journalled under it."""
         if fault is not None:
-            self._reply_fault = fault
+            self._reply_fault = (FrameKind.PONG, fault)
         self._push(_Item.PING, payload, fault)
 
     def pong(self, payload: bytes, fault: str | None = None) -> None:
@@ -146,8 +147,8 @@ class WsConnection:
         self._push(_Item.PONG, payload, fault)
 
     def expect_reply(self, fault: str) -> None:
-        """Journal the client's next frame under ``fault`` (the reply to a server ping)."""
-        self._reply_fault = fault
+        """Journal the client's next text frame under ``fault`` (the reply to a server text ping)."""
+        self._reply_fault = (FrameKind.TEXT, fault)
 
     def close(self, code: int = 1000, reason: str = "", fault: str | None = None) -> None:
         """Close after the frames already queued: a close frame with ``code`` and ``reason``."""
@@ -212,8 +213,12 @@ class WsConnection:
 
     # -- the reading side (run by the host) ----------------------------------------------------------
 
-    def record_in(self, kind: FrameKind, payload: bytes | str) -> None:
-        fault, self._reply_fault = self._reply_fault, None
+    def record_in(self, kind: FrameKind, payload: bytes | bytearray | str) -> None:
+        fault = None
+        if self._reply_fault is not None and self._reply_fault[0] is kind:
+            fault, self._reply_fault = self._reply_fault[1], None
+        if isinstance(payload, bytearray):
+            payload = bytes(payload)
         self._journal.record_ws_frame(self.conn_id, Direction.IN, kind, payload, fault)
 
     def client_closed(self, code: int | None, reason: str) -> None:
