@@ -62,9 +62,10 @@ async def test_h01_instruments(ctx: CaseContext) -> None:
     ctx.expect(requests, "GETs to the instruments route", "no instrument request reached the venue")
     signed = [(e.seq, _signed(ctx, e)) for e in requests if _signed(ctx, e)]
     ctx.expect(not signed, "no auth headers on public instrument requests", f"auth headers sent: {signed}")
-    loaded: dict[str, list[Any]] = {}
+    # Keyed by symbol and class: Bybit's spot BTCUSDT and linear BTCUSDT share a raw symbol.
+    loaded: dict[tuple[str, str], list[Any]] = {}
     for instrument in built.provider.list_all():
-        loaded.setdefault(str(instrument.raw_symbol), []).append(instrument)
+        loaded.setdefault((str(instrument.raw_symbol), type(instrument).__name__), []).append(instrument)
     claimed = ctx.capabilities.products
     problems: list[str] = []
     for market in ctx.sim.exchange.markets.values():
@@ -72,13 +73,15 @@ async def test_h01_instruments(ctx: CaseContext) -> None:
         products = [p for p, test in _PRODUCT_OF_KIND.items() if test(spec)]
         if not products or products[0] not in claimed:
             continue
-        found = loaded.get(spec.symbol, [])
+        want_class = _CLASS_OF[products[0]]
+        found = loaded.get((spec.symbol, want_class), [])
         if len(found) != 1:
-            problems.append(f"{spec.symbol}: {len(found)} instruments loaded (want 1)")
+            others = sorted(cls for symbol, cls in loaded if symbol == spec.symbol)
+            problems.append(
+                f"{spec.symbol}: {len(found)} {want_class} loaded (want 1; other classes: {others})"
+            )
             continue
-        got, want_class = found[0], _CLASS_OF[products[0]]
-        if type(got).__name__ != want_class:
-            problems.append(f"{spec.symbol}: {type(got).__name__}, want {want_class}")
+        got = found[0]
         if _dec(got.price_increment) != spec.tick_size:
             problems.append(
                 f"{spec.symbol}: price_increment {got.price_increment}, venue tick {spec.tick_size}"
