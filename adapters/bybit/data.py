@@ -12,7 +12,8 @@ One public socket per category, opened on first use. Topic choices (§7.5, §8.3
 - bars: ``kline.{interval}.{symbol}``, closed candles only.
 
 A topic shared by several subscriptions (tickers) is subscribed once and dropped with its last
-user. Historical requests live in :mod:`adapters.bybit.data_requests`.
+user. Push routing lives in :mod:`adapters.bybit.data_stream`, historical requests in
+:mod:`adapters.bybit.data_requests`.
 """
 
 from __future__ import annotations
@@ -33,24 +34,12 @@ from adapters.bybit.common.mappings import (
 from adapters.bybit.common.urls import BybitUrls
 from adapters.bybit.config import BybitDataClientConfig
 from adapters.bybit.data_requests import BybitDataRequests
+from adapters.bybit.data_stream import BybitStreamRouter
 from adapters.bybit.http.client import BybitHttpClient
-from adapters.bybit.http.models import BybitTicker
-from adapters.bybit.http.parse import (
-    parse_funding_rate,
-    parse_index_price,
-    parse_mark_price,
-    parse_quote_tick,
-)
 from adapters.bybit.providers import BybitInstrumentProvider
-from adapters.bybit.websocket.books import BookSequencer, LocalBook, Verdict
+from adapters.bybit.websocket.books import BookSequencer, LocalBook
 from adapters.bybit.websocket.client import BybitWebSocketClient
 from adapters.bybit.websocket.messages import topic_kline, topic_orderbook, topic_public_trade, topic_tickers
-from adapters.bybit.websocket.parse import (
-    parse_orderbook_deltas,
-    parse_orderbook_quote,
-    parse_ws_bars,
-    parse_ws_trades,
-)
 from adapters.contract.errors import UnsupportedFeature
 from adapters.contract.sink import EventSink
 from adapters.model.data import BarType
@@ -70,7 +59,7 @@ _DEPTHS = {
 }
 
 
-class BybitDataClient(BybitDataRequests):
+class BybitDataClient(BybitStreamRouter, BybitDataRequests):
     """Implements the contract's MarketDataClient for Bybit."""
 
     def __init__(
@@ -174,6 +163,11 @@ class BybitDataClient(BybitDataRequests):
         if first:
             ws.subscribe(topic)
         await ws.wait_subscribed(topic, timeout_s=self._config.http_timeout_s)
+        merged = self._tickers.get(topic)
+        if not first and merged is not None:
+            # The venue sent its snapshot to the first user only: serve a late joiner from it.
+            fields = {k: v for k, v in merged.items() if not k.startswith("_")}
+            self._publish_ticker(topic, merged, fields, {kind}, merged["_ts_event"], self._clock_ns())
 
     def _unwant(self, instrument_id: InstrumentId, topic: str, kind: str) -> None:
         users = self._users.get(topic)
@@ -368,103 +362,3 @@ class BybitDataClient(BybitDataRequests):
 
     async def unsubscribe_instrument_close(self, instrument_id: InstrumentId, params: Any = None) -> None:
         """Nothing to undo."""
-
-    # ------------------------------------------------------------------ routing
-
-    def _on_message(self, message: dict[str, Any]) -> None:
-        topic = message.get("topic")
-        if not isinstance(topic, str) or topic not in self._users:
-            return
-        try:
-            self._route(topic, message)
-        except Exception as exc:
-            # One bad push must not kill the stream; report it and carry on.
-            self._sink.on_error(exc, f"bybit ws {topic}")
-
-    def _route(self, topic: str, message: dict[str, Any]) -> None:
-        ts_init = self._clock_ns()
-        users = self._users[topic]
-        instruments = self._topic_instruments[topic]
-        if topic.startswith("orderbook."):
-            self._on_book(topic, message, instruments[message["data"]["s"]], users, ts_init)
-        elif topic.startswith("publicTrade."):
-            self._on_trades(message, instruments, ts_init)
-        elif topic.startswith("tickers."):
-            self._on_ticker(topic, message, users, ts_init)
-        elif topic.startswith("kline."):
-            instrument = next(iter(instruments.values()))
-            for bar in parse_ws_bars(message, self._bar_types[topic], instrument, ts_init):
-                self._sink.on_data(bar)
-
-    def _on_book(
-        self, topic: str, message: dict[str, Any], instrument: Instrument, users: set[str], ts_init: int
-    ) -> None:
-        if topic.startswith("orderbook.1."):
-            # Depth 1 is snapshot-only (§0.3): every message is a fresh top of book.
-            if "quotes" in users:
-                quote = parse_orderbook_quote(message, instrument, ts_init)
-                if quote is not None:
-                    self._sink.on_data(quote)
-            if not users & {"deltas", "snapshots"}:
-                return
-        verdict = self.books.check(topic, message)
-        if verdict is Verdict.GAP:
-            self._resync(topic, instrument.instrument_id)
-            return
-        if verdict is Verdict.SKIP:
-            return
-        if "deltas" in users and (
-            message["data"]["b"] or message["data"]["a"] or message["type"] == "snapshot"
-        ):
-            self._sink.on_data(parse_orderbook_deltas(message, instrument, ts_init))
-        local = self._local_books.get(topic)
-        if local is not None:
-            local.apply(message)
-            self._sink.on_data(parse_orderbook_deltas(local.as_snapshot(message), instrument, ts_init))
-
-    def _resync(self, topic: str, instrument_id: InstrumentId) -> None:
-        """Re-subscribe a book whose sequence broke: the venue answers with a fresh snapshot."""
-        self.resyncs += 1
-        _, product = split_instrument_id(instrument_id)
-        ws = self._sockets[product]
-        ws.unsubscribe(topic)
-        ws.subscribe(topic)
-
-    def _on_trades(self, message: dict[str, Any], instruments: dict[str, Instrument], ts_init: int) -> None:
-        by_symbol: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for item in message["data"]:
-            by_symbol[item["s"]].append(item)
-        for symbol, items in by_symbol.items():
-            instrument = instruments.get(symbol)
-            if instrument is None:  # another option on the same base coin
-                continue
-            for tick in parse_ws_trades({"data": items}, instrument, ts_init):
-                self._sink.on_data(tick)
-
-    def _on_ticker(self, topic: str, message: dict[str, Any], users: set[str], ts_init: int) -> None:
-        data = message["data"]
-        if message.get("type") == "delta":
-            merged = self._tickers.get(topic)
-            if merged is None:
-                return  # a delta before any snapshot: wait for one
-            merged.update(data)
-        else:
-            merged = dict(data)
-            self._tickers[topic] = merged
-        instrument = self._topic_instruments[topic][merged["symbol"]]
-        ticker = BybitTicker.from_wire(merged)
-        changed = BybitTicker.from_wire({"symbol": merged["symbol"], **data})
-        ts_event = int(message.get("ts", 0)) * 1_000_000
-        iid = instrument.instrument_id
-        if "quotes" in users and (
-            changed.bid1_price or changed.ask1_price or changed.bid_price or changed.ask_price
-        ):
-            quote = parse_quote_tick(ticker, instrument, ts_event, ts_init)
-            if quote is not None:
-                self._sink.on_data(quote)
-        if "mark_prices" in users and changed.mark_price:
-            self._sink.on_data(parse_mark_price(ticker, instrument, ts_event, ts_init))
-        if "index_prices" in users and changed.index_price:
-            self._sink.on_data(parse_index_price(ticker, instrument, ts_event, ts_init))
-        if "funding_rates" in users and changed.funding_rate:
-            self._sink.on_data(parse_funding_rate(ticker, iid, ts_event, ts_init))
