@@ -12,7 +12,14 @@ from adapters.model.commands import (
     SubmitOrder,
     SubmitOrderList,
 )
-from adapters.model.data import FundingRateUpdate, IndexPriceUpdate, MarkPriceUpdate, TradeTick
+from adapters.model.data import (
+    FundingRateUpdate,
+    IndexPriceUpdate,
+    MarkPriceUpdate,
+    OrderBookDeltas,
+    QuoteTick,
+    TradeTick,
+)
 from adapters.model.enums import OrderSide, OrderType
 from adapters.model.events import OrderAccepted, OrderCanceled, OrderFilled, OrderRejected
 from adapters.model.identifiers import ClientOrderId, InstrumentId, OrderListId
@@ -129,3 +136,41 @@ async def test_order_list_goes_out_as_one_batch_and_each_order_is_accepted(rig: 
     )
     assert [o for o in sim.exchange.open_orders("trader") if o.client_order_id.startswith("list-")] == []
     assert not [e for e in sink.of_type(OrderRejected) if e.client_order_id.value.startswith("list-")]
+
+
+async def test_option_and_spot_books_and_full_snapshots(rig: Rig) -> None:
+    data, sink, sim = rig.clients.data, rig.sink, rig.sim
+    await data.connect()
+    option = next(i for i in rig.clients.provider.list_all() if type(i).__name__ == "CryptoOption")
+    await data.subscribe_order_book_deltas(option.instrument_id)  # options default to depth 25
+    book = (
+        await sink.wait_for(
+            lambda r: (
+                isinstance(r.payload, OrderBookDeltas) and r.payload.instrument_id == option.instrument_id
+            ),
+            WAIT_S,
+        )
+    ).payload
+    venue = sim.exchange.book(sim.instrument_id("option:C95"))
+    assert book.is_snapshot
+    assert [d.order.price.value for d in book.deltas if d.order and d.order.side is OrderSide.SELL] == [
+        p for p, _ in venue.asks[:25]
+    ]
+    spot = InstrumentId.from_str("BTCUSDT-SPOT.BYBIT")
+    await data.subscribe_order_book_snapshots(spot, depth=50)
+    await data.subscribe_quote_ticks(spot)  # spot quotes come from orderbook.1
+    snap = (
+        await sink.wait_for(
+            lambda r: isinstance(r.payload, OrderBookDeltas) and r.payload.instrument_id == spot, WAIT_S
+        )
+    ).payload
+    spot_venue = sim.exchange.book(sim.instrument_id("spot:BTCUSDT"))
+    assert [d.order.price.value for d in snap.deltas if d.order and d.order.side is OrderSide.BUY] == [
+        p for p, _ in spot_venue.bids[:50]
+    ]
+    quote = (
+        await sink.wait_for(
+            lambda r: isinstance(r.payload, QuoteTick) and r.payload.instrument_id == spot, WAIT_S
+        )
+    ).payload
+    assert (quote.bid_price.value, quote.ask_price.value) == (spot_venue.bids[0][0], spot_venue.asks[0][0])
