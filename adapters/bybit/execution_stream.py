@@ -7,9 +7,9 @@ reconciliation), and into reports for orders it does not know:
 
 - ``New``/``Untriggered``: OrderAccepted the first time; OrderUpdated after an amend;
 - ``Triggered``: OrderTriggered;
-- ``Cancelled``/``Deactivated``/``PartiallyFilledCanceled``: OrderCanceled, except a post-only
-  that would have crossed (``EC_PostOnlyWillTakeLiquidity``) and an order refused before it was
-  ever accepted, which are OrderRejected (``due_post_only`` set for the former);
+- ``Cancelled``/``Deactivated``/``PartiallyFilledCanceled``: OrderCanceled (after OrderAccepted
+  when an IOC/FOK was cancelled before any "New"), except a post-only that would have crossed
+  (``EC_PostOnlyWillTakeLiquidity``), which is OrderRejected with ``due_post_only``;
 - ``Rejected``: OrderModifyRejected while an amend is pending, else OrderRejected;
 - executions: OrderFilled, **deduplicated by trade id** against every fill already seen (from
   the stream or from REST fill reports), so a fill reported twice is published once.
@@ -170,15 +170,17 @@ class OrderStreamHandler:
             if tracked.closed:
                 return
             tracked.closed = True
-            post_only = item.reject_reason == POST_ONLY_REJECT_REASON
-            if post_only or (not tracked.accepted and item.reject_reason not in ("", "EC_NoError")):
+            if item.reject_reason == POST_ONLY_REJECT_REASON:
                 self._sink.on_event(
-                    OrderRejected(
-                        **base, account_id=account, reason=item.reject_reason, due_post_only=post_only
-                    )
+                    OrderRejected(**base, account_id=account, reason=item.reject_reason, due_post_only=True)
                 )
-            else:
-                self._sink.on_event(OrderCanceled(**base, venue_order_id=venue_id, account_id=account))
+                return
+            if not tracked.accepted:
+                # An IOC/FOK that could not trade is pushed straight as Cancelled: the venue took it
+                # (refusals are "Rejected"), so it is accepted, then canceled.
+                tracked.accepted = True
+                self._sink.on_event(OrderAccepted(**base, venue_order_id=venue_id, account_id=account))
+            self._sink.on_event(OrderCanceled(**base, venue_order_id=venue_id, account_id=account))
         elif status is BybitOrderStatus.REJECTED:
             if tracked.pending_modify:
                 tracked.pending_modify = False

@@ -99,6 +99,14 @@ def test_post_only_that_would_cross_is_rejected_due_post_only(
     assert event.reason == "EC_PostOnlyWillTakeLiquidity"
 
 
+def test_an_ioc_cancelled_before_new_is_accepted_then_canceled(
+    handler: OrderStreamHandler, sink: RecordingSink
+) -> None:
+    _track(handler, "lin-cancel")
+    _push(handler, "lin-cancel", timeInForce="IOC", rejectReason="EC_NoImmediateQtyToFill")
+    assert [type(e) for e in sink.payloads("event")] == [OrderAccepted, OrderCanceled]
+
+
 def test_conditional_untriggered_then_triggered(handler: OrderStreamHandler, sink: RecordingSink) -> None:
     _track(handler, "lin-stop", OrderType.STOP_MARKET)
     _push(handler, "lin-stop")
