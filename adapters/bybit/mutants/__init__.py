@@ -1,0 +1,24 @@
+"""Deliberately faulty variants of the Bybit reference adapter, to measure the suite's detection power.
+
+Registered under the ``venuekit.mutants`` entry point as ``bybit``; ``venuekit mutants --adapter
+bybit`` certifies each and checks the suite fails it on its expected cases. docs/mutants.md lists
+them with the case that catches each.
+
+- :mod:`~adapters.bybit.mutants.transport`: groups 1-6 (HTTP, login, heartbeat, subscriptions,
+  reconnection, routing);
+- :mod:`~adapters.bybit.mutants.orders`: groups 7-12 (market data, products, order flow,
+  outcome policy, reconciliation, factories).
+"""
+
+from __future__ import annotations
+
+from adapters.bybit.mutants import transport
+from adapters.bybit.mutants._kit import REGISTERED
+from conformance.mutants.model import Mutant
+
+__all__ = ["MUTANTS"]
+
+_MODULES = (transport,)  # importing them registers their mutants
+
+#: Every Bybit mutant, in catalogue order of their first group.
+MUTANTS: tuple[Mutant, ...] = tuple(REGISTERED)

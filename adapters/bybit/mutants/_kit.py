@@ -1,0 +1,203 @@
+"""How a Bybit mutant is built: the real factory's clients, then one behaviour changed.
+
+:func:`mutant` turns a function ``mutate(target)`` into an ``AdapterFactory`` (the module
+attribute the mutant's ``adapter_spec`` names) and records the :class:`~conformance.mutants.Mutant`
+in :data:`REGISTERED`. The factory builds the real Bybit clients with
+:class:`~adapters.bybit.factories.BybitAdapterFactory` and hands them to ``mutate`` as a
+:class:`Target`, which reaches the pieces a fault lives in: the shared REST client, every
+WebSocket client as it is created (public and private), and the event stream to the sink.
+
+The adapter has no seam for "a socket was just created", so :meth:`Target.on_websocket` installs
+one per instance: the client object's class is swapped for a one-off subclass whose ``_ws`` /
+``_sockets`` attribute is a property that applies the change when the client stores a new socket
+(before it connects). Nothing is patched at class or module level: the unmutated adapter in the
+same process is untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from adapters.bybit.factories import BybitAdapterFactory
+from adapters.contract.factory import AdapterClients, Credentials, Endpoints
+from adapters.contract.sink import EventSink
+from adapters.network.http import HttpClient
+from adapters.network.websocket import WebSocketClient
+from conformance.mutants.model import Mutant
+
+__all__ = ["REGISTERED", "MutantFactory", "RewritingSink", "Target", "mutant", "unchanged"]
+
+#: Every Bybit mutant, in definition order (``adapters.bybit.mutants.MUTANTS`` is this, frozen).
+REGISTERED: list[Mutant] = []
+
+WsChange = Callable[[WebSocketClient], None]
+
+
+class RewritingSink:
+    """An ``EventSink`` that passes everything on, after ``rewrite_event`` had a look at events."""
+
+    def __init__(self, inner: EventSink, rewrite_event: Callable[[Any], Any | None]) -> None:
+        """``rewrite_event(event)`` returns the event to publish, or None to drop it."""
+        self._inner = inner
+        self._rewrite = rewrite_event
+
+    def on_data(self, data: Any) -> None:
+        self._inner.on_data(data)
+
+    def on_event(self, event: Any) -> None:
+        changed = self._rewrite(event)
+        if changed is not None:
+            self._inner.on_event(changed)
+
+    def on_response(self, correlation_id: Any, response: Any) -> None:
+        self._inner.on_response(correlation_id, response)
+
+    def on_error(self, error: BaseException, context: str) -> None:
+        self._inner.on_error(error, context)
+
+
+class _HookedSockets(dict):  # type: ignore[type-arg]
+    """The data client's socket table: a stored socket is changed before it connects."""
+
+    def __init__(self, items: Mapping[Any, Any], change: Callable[[Any], None]) -> None:
+        super().__init__()
+        self._change = change
+        for key, value in items.items():
+            self[key] = value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._change(value)
+        super().__setitem__(key, value)
+
+
+def _hook_attribute(obj: Any, attr: str, on_set: Callable[[Any], Any]) -> None:
+    """Make ``obj.attr = v`` store ``on_set(v)`` (this instance only, via a one-off subclass)."""
+    store = f"_mutant_{attr}"
+
+    def get(self: Any) -> Any:
+        return self.__dict__.get(store)
+
+    def put(self: Any, value: Any) -> None:
+        self.__dict__[store] = on_set(value)
+
+    current = obj.__dict__.pop(attr, None)
+    cls = type(obj)
+    obj.__class__ = type(cls.__name__, (cls,), {attr: property(get, put), "__module__": cls.__module__})
+    setattr(obj, attr, current)
+
+
+class Target:
+    """The clients of one mutant build, and the hooks to change them."""
+
+    def __init__(self, clients: AdapterClients, sink: EventSink) -> None:
+        self.clients = clients
+        self.sink = sink
+
+    @property
+    def http(self) -> Any:
+        """The REST client the provider, data and execution clients share (``BybitHttpClient``)."""
+        return self.clients.provider._http  # type: ignore[attr-defined]
+
+    def on_http(self, change: Callable[[HttpClient], None]) -> None:
+        """Apply ``change`` to the toolkit HTTP client now and to each one reopened after a close."""
+        http = self.http
+        change(http._http)
+        original = http._new_http
+
+        def new_http() -> HttpClient:
+            client = original()
+            change(client)
+            return client
+
+        http._new_http = new_http
+
+    def on_websocket(self, change: WsChange, *, public: bool = True, private: bool = True) -> None:
+        """Apply ``change`` to every toolkit WebSocket client the adapter creates, before it connects.
+
+        Parameters:
+            change: the operator.
+            public: on the data client's public sockets.
+            private: on the execution client's private socket.
+        """
+
+        def apply(bybit_ws: Any) -> Any:
+            if bybit_ws is not None:
+                change(bybit_ws.inner)
+            return bybit_ws
+
+        data, execution = self.clients.data, self.clients.execution
+        if public:
+            _hook_attribute(data, "_sockets", lambda table: _HookedSockets(table or {}, apply))
+        if private and execution is not None:
+            _hook_attribute(execution, "_ws", apply)
+
+
+class MutantFactory(BybitAdapterFactory):
+    """The Bybit factory with one fault: builds the real clients, then calls ``mutate``."""
+
+    version = "0.1.0+mutant"
+
+    def __init__(
+        self, name: str, mutate: Callable[[Target], None], rewrite_event: Callable[[Any], Any] | None
+    ) -> None:
+        self.name = f"bybit~{name}"
+        self._mutate = mutate
+        self._rewrite_event = rewrite_event
+
+    def create(
+        self,
+        endpoints: Endpoints,
+        credentials: Credentials | None,
+        sink: EventSink,
+        config: Mapping[str, Any] | None = None,
+    ) -> AdapterClients:
+        """Build the real Bybit clients (see the base class), then apply the mutant's one change."""
+        if self._rewrite_event is not None:
+            sink = RewritingSink(sink, self._rewrite_event)
+        clients = super().create(endpoints, credentials, sink, config)
+        self._mutate(Target(clients, sink))
+        return clients
+
+
+def mutant(
+    description: str,
+    *,
+    groups: Iterable[str],
+    expected: Iterable[str],
+    rewrite_event: Callable[[Any], Any] | None = None,
+    notes: str = "",
+) -> Callable[[Callable[[Target], None]], MutantFactory]:
+    """Register the decorated ``mutate(target)`` as a mutant named after the function.
+
+    The module attribute becomes the :class:`MutantFactory`, which the record's
+    ``adapter_spec`` (``module:function_name``) names.
+
+    Parameters:
+        description: the fault in one line.
+        groups: catalogue groups that see it.
+        expected: case ids of which at least one must fail.
+        rewrite_event: also pass every published event through this (None: untouched).
+        notes: why the fault matters.
+    """
+
+    def register(mutate: Callable[[Target], None]) -> MutantFactory:
+        name = mutate.__name__
+        REGISTERED.append(
+            Mutant(
+                name=name,
+                description=description,
+                groups=tuple(groups),  # type: ignore[arg-type]
+                expected=tuple(expected),
+                adapter_spec=f"{mutate.__module__}:{name}",
+                notes=notes,
+            )
+        )
+        return MutantFactory(name, mutate, rewrite_event)
+
+    return register
+
+
+def unchanged(target: Target) -> None:
+    """For mutants whose whole fault is in ``rewrite_event``."""
+
