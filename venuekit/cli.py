@@ -3,8 +3,8 @@
 A thin argparse front end: each subcommand imports the part of the kit it drives only when it
 runs, so ``venuekit --help`` stays fast and the top package stays above every other layer.
 
-Subcommands available now: ``demo``, ``serve``, ``certify``, ``record``, ``replay``, ``export``.
-Planned (see docs/ARCHITECTURE.md): ``mutants``.
+Subcommands available now: ``demo``, ``serve``, ``certify``, ``mutants``, ``record``, ``replay``,
+``export``. Planned ones (none at the moment) answer with a sentence saying so.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ EXIT_USAGE = 2
 
 #: Subcommands the kit will grow (docs/ARCHITECTURE.md). Asking for one of them now gets a
 #: sentence saying so instead of argparse's "invalid choice".
-PLANNED_COMMANDS: tuple[str, ...] = ("mutants",)
+PLANNED_COMMANDS: tuple[str, ...] = ()
 
 
 class UsageError(Exception):
@@ -161,6 +161,43 @@ def _run_certify(args: argparse.Namespace, _rest: list[str]) -> int:
         verbose=args.verbose,
     )
     return int(certify.certify(options))
+
+
+def _configure_mutants(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Measure the suite's detection power: certify each deliberately faulty variant (mutant) of "
+        "an adapter on the groups it targets, and check the suite fails it on its expected cases. "
+        "Prints a table and, as the last line, one JSON object (mutants_total, mutants_caught, "
+        "per-mutant results). Exit status 1 when any mutant survives."
+    )
+    parser.add_argument(
+        "--adapter",
+        default="bybit",
+        metavar="NAME",
+        help="whose mutants: entry point name of group venuekit.mutants, or module:attr (default: bybit)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", default=[], metavar="NAME", help="run only these mutants (by name)"
+    )
+    parser.add_argument(
+        "--scope",
+        choices=("groups", "expected"),
+        default="groups",
+        help="certify each mutant's whole groups (default) or only its expected cases (quicker)",
+    )
+    parser.add_argument(
+        "--reference",
+        metavar="SPEC",
+        help="the unmutated adapter for the baseline run (default: --adapter; '' for no baseline)",
+    )
+
+
+def _run_mutants(args: argparse.Namespace, _rest: list[str]) -> int:
+    command = importlib.import_module("conformance.mutants.command")
+    options = command.MutantsOptions(
+        adapter=args.adapter, only=tuple(args.only), scope=args.scope, reference=args.reference
+    )
+    return int(command.mutants(options))
 
 
 def _configure_record(parser: argparse.ArgumentParser) -> None:
@@ -300,6 +337,12 @@ _COMMANDS: tuple[_Command, ...] = (
         run=_run_certify,
     ),
     _Command(
+        name="mutants",
+        help="check the suite catches every mutant (faulty variant) of an adapter",
+        configure=_configure_mutants,
+        run=_run_mutants,
+    ),
+    _Command(
         name="record",
         help="record a venue session (REST and WebSocket) through a proxy, secrets scrubbed",
         configure=_configure_record,
@@ -333,10 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
             "and a conformance suite that certifies exchange adapters against it."
         ),
         epilog=(
-            "Planned, not in this version yet: "
-            + ", ".join(PLANNED_COMMANDS)
-            + ". Run 'venuekit COMMAND --help' for a command's options."
-        ),
+            ("Planned, not in this version yet: " + ", ".join(PLANNED_COMMANDS) + ". ")
+            if PLANNED_COMMANDS
+            else ""
+        )
+        + "Run 'venuekit COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"venuekit {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command_name")
