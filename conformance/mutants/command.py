@@ -19,9 +19,9 @@ from rich.table import Table
 from conformance.harness.registry import CaseRegistryError
 from conformance.mutants.model import MutantError
 from conformance.mutants.registry import load_mutants, select_mutants
-from conformance.mutants.runner import MutantResult, MutantRun, Scope, run_mutants
+from conformance.mutants.runner import Certifier, MutantResult, MutantRun, Scope, run_mutants
 from conformance.report.model import Report
-from conformance.run import CertificationError
+from conformance.run import CertificationError, run_certification
 
 __all__ = ["EXIT_ALL_CAUGHT", "EXIT_SURVIVED", "EXIT_USAGE", "MutantsOptions", "mutants"]
 
@@ -48,8 +48,12 @@ class MutantsOptions:
     reference: str | None = None
 
 
-def mutants(options: MutantsOptions, *, out: TextIO | None = None) -> int:
+def mutants(
+    options: MutantsOptions, *, out: TextIO | None = None, certifier: Certifier = run_certification
+) -> int:
     """Run the mutants of ``options.adapter``; print progress, a table and the JSON line.
+
+    ``certifier`` runs the suite (``run_certification``; tests pass a stand-in).
 
     Returns:
         The exit status: 0 all caught, 1 any survived or errored, 2 usage error.
@@ -94,6 +98,7 @@ def mutants(options: MutantsOptions, *, out: TextIO | None = None) -> int:
             scope=options.scope,
             on_result=progress,
             on_baseline=baseline,
+            certifier=certifier,
         )
     except (CertificationError, CaseRegistryError) as exc:
         console.print(f"venuekit mutants: the baseline run failed: {exc}")
