@@ -6,7 +6,8 @@ route lists instruments, the venue's rate-limit code), they read it here, per di
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["DialectFacts", "facts_of"]
 
@@ -25,6 +26,16 @@ class DialectFacts:
     #: The venue's code for "too many requests" and for a generic parameter error.
     rate_limit_code: int
     param_error_code: int
+    #: JSON a client's WebSocket login frame contains, and what a successful login ack contains.
+    ws_login: dict[str, Any] = field(default_factory=dict)
+    ws_login_ok: dict[str, Any] = field(default_factory=dict)
+    #: JSON of the venue's text ping (either direction) and of the text pong answering it.
+    ws_text_ping: dict[str, Any] = field(default_factory=dict)
+    ws_text_pong: dict[str, Any] = field(default_factory=dict)
+    #: A per-account REST quota the venue enforces (H-09): route, requests per window, window.
+    paced_route: str = ""
+    paced_limit: int = 0
+    paced_window_s: float = 1.0
 
 
 _FACTS = {
@@ -35,6 +46,14 @@ _FACTS = {
         private_prefixes=("/v5/order/", "/v5/position/", "/v5/account/", "/v5/execution/", "/v5/asset/"),
         rate_limit_code=10006,
         param_error_code=10001,
+        ws_login={"op": "auth"},
+        ws_login_ok={"op": "auth", "success": True},
+        ws_text_ping={"op": "ping"},
+        ws_text_pong={"op": "pong"},
+        # bybit-v5.md §4.1: order/create, linear/inverse/option, 10 per rolling second per UID.
+        paced_route="/v5/order/create",
+        paced_limit=10,
+        paced_window_s=1.0,
     ),
 }
 
