@@ -12,13 +12,13 @@ them with the case that catches each.
 
 from __future__ import annotations
 
-from adapters.bybit.mutants import transport
+from adapters.bybit.mutants import orders, transport
 from adapters.bybit.mutants._kit import REGISTERED
 from conformance.mutants.model import Mutant
 
 __all__ = ["MUTANTS"]
 
-_MODULES = (transport,)  # importing them registers their mutants
+_MODULES = (transport, orders)  # importing them registers their mutants
 
 #: Every Bybit mutant, in catalogue order of their first group.
 MUTANTS: tuple[Mutant, ...] = tuple(REGISTERED)

@@ -35,15 +35,23 @@ WsChange = Callable[[WebSocketClient], None]
 
 
 class RewritingSink:
-    """An ``EventSink`` that passes everything on, after ``rewrite_event`` had a look at events."""
+    """An ``EventSink`` that passes everything on after ``rewrite_event``/``rewrite_data`` had a look."""
 
-    def __init__(self, inner: EventSink, rewrite_event: Callable[[Any], Any | None]) -> None:
-        """``rewrite_event(event)`` returns the event to publish, or None to drop it."""
+    def __init__(
+        self,
+        inner: EventSink,
+        rewrite_event: Callable[[Any], Any | None] | None = None,
+        rewrite_data: Callable[[Any], Any | None] | None = None,
+    ) -> None:
+        """Each rewrite returns what to publish instead, or None to drop it."""
         self._inner = inner
-        self._rewrite = rewrite_event
+        self._rewrite = rewrite_event or _same
+        self._rewrite_data = rewrite_data or _same
 
     def on_data(self, data: Any) -> None:
-        self._inner.on_data(data)
+        changed = self._rewrite_data(data)
+        if changed is not None:
+            self._inner.on_data(changed)
 
     def on_event(self, event: Any) -> None:
         changed = self._rewrite(event)
@@ -55,6 +63,10 @@ class RewritingSink:
 
     def on_error(self, error: BaseException, context: str) -> None:
         self._inner.on_error(error, context)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class _HookedSockets(dict):  # type: ignore[type-arg]
@@ -139,11 +151,16 @@ class MutantFactory(BybitAdapterFactory):
     version = "0.1.0+mutant"
 
     def __init__(
-        self, name: str, mutate: Callable[[Target], None], rewrite_event: Callable[[Any], Any] | None
+        self,
+        name: str,
+        mutate: Callable[[Target], None],
+        rewrite_event: Callable[[Any], Any] | None = None,
+        rewrite_data: Callable[[Any], Any] | None = None,
     ) -> None:
         self.name = f"bybit~{name}"
         self._mutate = mutate
         self._rewrite_event = rewrite_event
+        self._rewrite_data = rewrite_data
 
     def create(
         self,
@@ -153,8 +170,8 @@ class MutantFactory(BybitAdapterFactory):
         config: Mapping[str, Any] | None = None,
     ) -> AdapterClients:
         """Build the real Bybit clients (see the base class), then apply the mutant's one change."""
-        if self._rewrite_event is not None:
-            sink = RewritingSink(sink, self._rewrite_event)
+        if self._rewrite_event is not None or self._rewrite_data is not None:
+            sink = RewritingSink(sink, self._rewrite_event, self._rewrite_data)
         clients = super().create(endpoints, credentials, sink, config)
         self._mutate(Target(clients, sink))
         return clients
@@ -166,6 +183,7 @@ def mutant(
     groups: Iterable[str],
     expected: Iterable[str],
     rewrite_event: Callable[[Any], Any] | None = None,
+    rewrite_data: Callable[[Any], Any] | None = None,
     notes: str = "",
 ) -> Callable[[Callable[[Target], None]], MutantFactory]:
     """Register the decorated ``mutate(target)`` as a mutant named after the function.
@@ -178,6 +196,7 @@ def mutant(
         groups: catalogue groups that see it.
         expected: case ids of which at least one must fail.
         rewrite_event: also pass every published event through this (None: untouched).
+        rewrite_data: the same for market data and instruments.
         notes: why the fault matters.
     """
 
@@ -193,7 +212,7 @@ def mutant(
                 notes=notes,
             )
         )
-        return MutantFactory(name, mutate, rewrite_event)
+        return MutantFactory(name, mutate, rewrite_event, rewrite_data)
 
     return register
 
