@@ -36,6 +36,21 @@ class DialectFacts:
     paced_route: str = ""
     paced_limit: int = 0
     paced_window_s: float = 1.0
+    #: A successful answer of the instruments route that lists nothing (H-02's "not found" switch).
+    empty_instruments_body: str = ""
+    #: Public history routes (H-13, H-17): trades with the query keys the venue defines and its
+    #: page cap per product; the order book with its depth parameter.
+    trades_route: str = ""
+    trades_query_keys: frozenset[str] = frozenset()
+    trades_page_max: dict[str, int] = field(default_factory=dict)
+    book_route: str = ""
+    book_depth_param: str = ""
+    #: Order entry (H-19): create and cancel routes, the numeric fields sent as strings, the
+    #: mutually exclusive order id fields.
+    create_route: str = ""
+    cancel_route: str = ""
+    numeric_fields: tuple[str, ...] = ()
+    order_id_fields: tuple[str, ...] = ()
 
 
 _FACTS = {
@@ -54,6 +69,20 @@ _FACTS = {
         paced_route="/v5/order/create",
         paced_limit=10,
         paced_window_s=1.0,
+        empty_instruments_body=(
+            '{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[],"nextPageCursor":""},'
+            '"retExtInfo":{},"time":0}'
+        ),
+        # §6.5: recent-trade takes category, symbol, baseCoin, optionType, limit; no time range.
+        trades_route="/v5/market/recent-trade",
+        trades_query_keys=frozenset({"category", "symbol", "baseCoin", "optionType", "limit"}),
+        trades_page_max={"spot": 60, "linear": 1000, "inverse": 1000, "option": 1000},
+        book_route="/v5/market/orderbook",
+        book_depth_param="limit",
+        create_route="/v5/order/create",
+        cancel_route="/v5/order/cancel",
+        numeric_fields=("qty", "price", "triggerPrice"),
+        order_id_fields=("orderId", "orderLinkId"),
     ),
 }
 
