@@ -222,7 +222,7 @@ def private_order(ctx: CaseContext, target: Target) -> str:
     exchange = ctx.sim.exchange
     best_bid = exchange.book(target.ref, 1).bids[0][0]
     tick = exchange.markets[target.ref].instrument.tick_size
-    price = (best_bid * Decimal("0.8")).quantize(tick)
+    price = (best_bid * 8 / 10 // tick) * tick
     result = exchange.place_order(
         NewOrder(credentials.account_id, target.ref, Side.BUY, OrderType.LIMIT, target.min_qty, price)
     )
