@@ -59,17 +59,22 @@ class OrderWire:
     #: An explicit amend refusal.
     amend_refused_code: int
     amend_refused_message: str
+    rate_limit_code: int = 10006
     #: Batch request item list field and per-item result location.
     batch_items: str = "request"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def creates(self, ctx: Any, since: int | None = None) -> list[HttpEntry]:
-        """Create requests the venue received after ``since``."""
-        return list(ctx.journal.entries(HttpEntry, since, HttpMatch("POST", self.create)))
+        """Create requests the venue took up after ``since`` (rate-limited attempts left out)."""
+        return self.posts(ctx, self.create, since)
 
     def posts(self, ctx: Any, route: str, since: int | None = None) -> list[HttpEntry]:
-        """POST requests to ``route`` after ``since``."""
-        return list(ctx.journal.entries(HttpEntry, since, HttpMatch("POST", route)))
+        """POST requests to ``route`` after ``since``, except those refused by a rate limit (retried)."""
+        return [
+            e
+            for e in ctx.journal.entries(HttpEntry, since, HttpMatch("POST", route))
+            if not _rate_limited(e, self.rate_limit_code)
+        ]
 
     def order_routes(self) -> tuple[str, ...]:
         """Every route that changes orders (none may be hit by a denied command)."""
@@ -80,6 +85,16 @@ class OrderWire:
         """A numeric body field as a Decimal (None when absent or empty)."""
         value = body.get(name)
         return None if value in (None, "") else Decimal(str(value))
+
+
+def _rate_limited(entry: HttpEntry, code: int) -> bool:
+    if entry.status == 429:
+        return True
+    try:
+        body = entry.response_json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("retCode") == code
 
 
 _BYBIT = OrderWire(
@@ -125,7 +140,7 @@ _BYBIT = OrderWire(
     finished_message="Order has been finished or canceled",
     amend_refused_code=10001,
     amend_refused_message="The order remains unchanged as the parameters entered match the existing ones.",
-    extra={"trigger_direction": "triggerDirection", "rise": 1, "fall": 2},
+    extra={"trigger_direction": "triggerDirection", "rise": 1, "fall": 2, "cid_max_len": 36},
 )
 
 _WIRES = {"bybit": _BYBIT}
