@@ -3,7 +3,9 @@
 The parameters of a request are its query parameters plus its body's (a JSON object's top-level
 fields, or a form's); the dialect's volatile ones (timestamps, signatures, nonces, recv window)
 are left out, and so is any parameter whose recorded value was scrubbed. Requests with equal
-keys are answered in recorded order; once all are used, the last one answers again.
+keys are answered in recorded order; once all are used, the last one answers again. A request
+that matches nothing that way is matched once more without its time-window parameters
+(``startTime``, ``endTime``: a client's "the last 7 days" moves with its clock).
 
 A request nothing matches raises :class:`~simulator.cassette.errors.NoRecordedMatch` naming the
 closest recorded request and the fields that differ.
@@ -103,6 +105,7 @@ class RestIndex:
         self._slots: dict[RequestKey, _Slot] = {}
         self._keys: list[RequestKey] = []
         self._scrubbed: dict[RequestKey, frozenset[str]] = {}
+        self._windowless: dict[RequestKey, _Slot] = {}
         for event in events:
             if event.get("type") == "http":
                 self.add(event)
@@ -121,6 +124,7 @@ class RestIndex:
             self._keys.append(key)
             self._scrubbed[key] = scrubbed
         self._slots[key].events.append(event)
+        self._windowless.setdefault(_drop_window(key, self.rules), _Slot()).events.append(event)
 
     def find(self, method: str, path: str, query: str = "", body: bytes = b"") -> Event:
         """The recorded exchange answering this request.
@@ -136,6 +140,9 @@ class RestIndex:
             scrubbed = self._scrubbed[recorded]
             if scrubbed and recorded == _drop(key, scrubbed):
                 return self._slots[recorded].take()
+        windowless = self._windowless.get(_drop_window(key, self.rules))
+        if windowless is not None and _has_window(key, self.rules):
+            return windowless.take()
         raise self._no_match(key)
 
     def _no_match(self, key: RequestKey) -> NoRecordedMatch:
@@ -154,6 +161,16 @@ class RestIndex:
 
 def _drop(key: RequestKey, names: frozenset[str]) -> RequestKey:
     return RequestKey(key.method, key.path, tuple((n, v) for n, v in key.params if n not in names))
+
+
+def _drop_window(key: RequestKey, rules: DialectRules) -> RequestKey:
+    return RequestKey(
+        key.method, key.path, tuple((n, v) for n, v in key.params if n.lower() not in rules.window_params)
+    )
+
+
+def _has_window(key: RequestKey, rules: DialectRules) -> bool:
+    return any(name.lower() in rules.window_params for name, _ in key.params)
 
 
 def _differences(got: RequestKey, recorded: RequestKey, scrubbed: frozenset[str]) -> list[str]:

@@ -35,6 +35,10 @@ class DialectRules:
         heartbeat_ops: WebSocket ``op`` values a client sends on a timer (never gate the stream).
         id_fields: WebSocket request-id fields echoed into replies (rewritten on replay).
         variant_params: parameters that name a variant of an endpoint in exported file names.
+        window_params: time-window parameters (``startTime``, ``endTime``) a client computes from
+            its clock ("the last 7 days"): a request that matches nothing exactly is matched
+            without them, so a replayed client asking for "the last 7 days" a minute later still
+            gets the recorded answer.
     """
 
     name: str
@@ -46,6 +50,7 @@ class DialectRules:
     heartbeat_ops: frozenset[str] = frozenset({"ping"})
     id_fields: tuple[str, ...] = ("req_id", "reqId", "id")
     variant_params: tuple[str, ...] = field(default=())
+    window_params: frozenset[str] = _lower("startTime", "endTime", "start_time", "end_time")
 
 
 GENERIC: Final = DialectRules(

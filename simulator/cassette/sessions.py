@@ -7,9 +7,12 @@ A recorded connection becomes a :class:`Session`:
   too) and whose request id, when both carry one, is the request's;
 - its **stream**: every other frame the venue sent (data pushes, the venue's own pings), each
   with the time since the step before it and its **gate**: how many of the client's gating
-  requests (all but heartbeats) came before it in the recording. On replay a push waits for its
-  gate, so data recorded after a subscribe is never pushed before the client subscribed;
-- its **end**: who closed with which code, or an abort, with the same gate and timing.
+  requests (all but heartbeats) came before it in the recording, and its **REST gate**: how many
+  REST requests (on any connection) the recorder had received before the frame came. On replay a
+  push waits for both, so data recorded after a subscribe is never pushed before the client
+  subscribed, and an order update recorded after an ``order/create`` is never pushed before the
+  client sent that request (at ``--speed max`` nothing else would keep that order);
+- its **end**: who closed with which code, or an abort, with the same gates and timing.
 
 Client pings and the venue's pongs (control frames) are not scripted: the replay server answers
 pings itself.
@@ -17,6 +20,7 @@ pings itself.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +30,7 @@ import orjson
 from simulator.cassette.format import Event, get_bytes
 from simulator.cassette.rules import DialectRules
 
-__all__ = ["Push", "Request", "Session", "SessionEnd", "build_sessions", "frame_key"]
+__all__ = ["Push", "Request", "Session", "SessionEnd", "build_sessions", "frame_key", "set_rest_gates"]
 
 #: WebSocket opcodes of the frame kinds a stream holds.
 OPCODES = {"text": 0x1, "binary": 0x2, "ping": 0x9, "pong": 0xA}
@@ -46,12 +50,14 @@ class Request:
 
 @dataclass(slots=True)
 class Push:
-    """A frame the venue sent on its own: ``delay_ns`` after the step before, once ``gate`` is met."""
+    """A frame the venue sent on its own, at ``ts``, once ``gate`` client requests and ``rest_gate``
+    REST requests have come."""
 
     opcode: int
     payload: bytes
     ts: int
     gate: int
+    rest_gate: int = 0
 
 
 @dataclass
@@ -64,6 +70,7 @@ class SessionEnd:
     aborted_side: str | None
     ts: int
     gate: int
+    rest_gate: int = 0
 
 
 @dataclass
@@ -149,9 +156,12 @@ def build_sessions(events: Iterable[Event], rules: DialectRules) -> list[Session
     """The WebSocket sessions of a cassette's events, in the order they were opened."""
     sessions: dict[str, Session] = {}
     order: list[Session] = []
+    rest_ts: list[int] = []
     for event in events:
         kind = event["type"]
-        if kind == "ws_open":
+        if kind == "http":
+            rest_ts.append(event["ts"])
+        elif kind == "ws_open":
             session = Session(event["conn"], event["path"], event.get("query", ""), event["ts"])
             sessions[event["conn"]] = session
             order.append(session)
@@ -167,4 +177,21 @@ def build_sessions(events: Iterable[Event], rules: DialectRules) -> list[Session
                 event["ts"],
                 session.gating_count,
             )
+    if rest_ts:
+        set_rest_gates(order, rest_ts)
     return order
+
+
+def set_rest_gates(sessions: Iterable[Session], rest_ts: list[int]) -> None:
+    """Gate each push and end on the REST requests received before it (``rest_ts``: their times).
+
+    A REST event's ``ts`` is when the request came in; it is written once answered, so file order
+    is not arrival order: counting by time is what keeps cause (the request) before effect (the
+    push it triggered).
+    """
+    ordered = sorted(rest_ts)
+    for session in sessions:
+        for push in session.stream:
+            push.rest_gate = bisect_left(ordered, push.ts)
+        if session.end is not None:
+            session.end.rest_gate = bisect_left(ordered, session.end.ts)

@@ -4,7 +4,8 @@ Two tasks share the connection. The reader answers each client frame with the re
 of the first unanswered recorded request it matches (``op`` and ``args``; auth and heartbeats on
 ``op`` alone), rewriting the request id the reply echoes to the client's own. The pusher sends the
 recorded stream in order: each push once the client has sent the gating requests recorded before
-it, and, at a finite ``speed``, at its recorded distance from the step before divided by the
+it and once the server has received the REST requests recorded before it (on any connection),
+and, at a finite ``speed``, at its recorded distance from the step before divided by the
 speed. Then it ends the connection as the recording did: a close with the recorded code, a
 transport abort, or (the client closed) waiting for the client to close.
 
@@ -24,34 +25,51 @@ from aiohttp import WSMsgType, web
 from simulator.cassette import DialectRules, NoRecordedMatch, Session
 from simulator.cassette.sessions import Request, frame_key
 
-__all__ = ["play_session"]
+__all__ = ["Progress", "play_session"]
 
 _NS = 1_000_000_000
 
 
-class _Gate:
-    """How many gating requests the client has sent, and an event set when that number grows."""
+class Progress:
+    """A count that only grows (requests seen), and a way to wait until it reaches a number.
+
+    Attributes:
+        count: how many have come.
+        last_ts: the largest recorded ``ts`` among those that came (re-anchors replay timing).
+    """
 
     def __init__(self) -> None:
         self.count = 0
-        self.changed = asyncio.Event()
         self.last_ts = 0
+        self._grown = asyncio.Event()
+
+    def add(self, ts: int = 0) -> None:
+        """One more came (recorded at ``ts``, 0 when unknown)."""
+        self.count += 1
+        self.last_ts = max(self.last_ts, ts)
+        # Wake every waiter, then give later waiters a fresh event to wait on.
+        grown, self._grown = self._grown, asyncio.Event()
+        grown.set()
+
+    async def reach(self, count: int) -> bool:
+        """Wait until ``count`` have come; True when it had to wait."""
+        waited = False
+        while self.count < count:
+            await self._grown.wait()
+            waited = True
+        return waited
+
+
+class _Gate(Progress):
+    """The client's gating requests on one connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
         #: Set once the pusher is ending the connection: it must then finish, not be cancelled.
         self.ending = False
 
     def passed(self, request: Request) -> None:
-        self.count += 1
-        self.last_ts = request.ts
-        self.changed.set()
-
-    async def reach(self, count: int) -> bool:
-        """Wait until ``count`` gating requests came; True when it had to wait."""
-        waited = False
-        while self.count < count:
-            self.changed.clear()
-            await self.changed.wait()
-            waited = True
-        return waited
+        self.add(request.ts)
 
 
 def _rewrite_id(reply: bytes, recorded: str | None, live: str | None, rules: DialectRules) -> bytes:
@@ -128,7 +146,12 @@ def _distance(a: str, b: str) -> int:
 
 
 async def _push_stream(
-    ws: web.WebSocketResponse, request: web.Request, session: Session, speed: float | None, gate: _Gate
+    ws: web.WebSocketResponse,
+    request: web.Request,
+    session: Session,
+    speed: float | None,
+    gate: _Gate,
+    rest: Progress,
 ) -> None:
     loop = asyncio.get_running_loop()
     anchor_time, anchor_ts = loop.time(), session.ts
@@ -136,6 +159,8 @@ async def _push_stream(
     for push in session.stream:
         if push.gate > gate.count and await gate.reach(push.gate):
             anchor_time, anchor_ts = loop.time(), max(anchor_ts, gate.last_ts)
+        if push.rest_gate > rest.count and await rest.reach(push.rest_gate):
+            anchor_time, anchor_ts = loop.time(), max(anchor_ts, rest.last_ts)
         if speed is not None:
             due = anchor_time + (push.ts - anchor_ts) / _NS / speed
             delay = due - loop.time()
@@ -150,6 +175,8 @@ async def _push_stream(
         return  # the client closes (or the recording stopped here): wait for it
     if end.gate > gate.count:
         await gate.reach(end.gate)
+    if end.rest_gate > rest.count and await rest.reach(end.rest_gate):
+        anchor_time, anchor_ts = loop.time(), max(anchor_ts, rest.last_ts)
     if speed is not None:
         delay = anchor_time + (end.ts - anchor_ts) / _NS / speed - loop.time()
         if delay > 0:
@@ -168,6 +195,7 @@ async def play_session(
     speed: float | None,
     rules: DialectRules,
     on_error: Callable[[Exception], None],
+    rest: Progress | None = None,
 ) -> web.WebSocketResponse:
     """Serve ``session`` to the client of ``request``; returns when the connection has ended.
 
@@ -175,12 +203,17 @@ async def play_session(
         speed: 1 for the recorded timing, 10 for ten times faster, None for no waiting at all.
         rules: the dialect's rules (request ids, heartbeats, auth ops).
         on_error: called with a :class:`NoRecordedMatch` for a client frame with no recording.
+        rest: the REST requests the server has received (pushes wait for their REST gate);
+            None: no REST gating.
     """
     ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
     await ws.prepare(request)
     gate = _Gate()
     used = [False] * len(session.requests)
-    pusher = asyncio.ensure_future(_push_stream(ws, request, session, speed, gate))
+    if rest is None:
+        rest = Progress()
+        rest.count = 1 << 62  # nothing to wait for
+    pusher = asyncio.ensure_future(_push_stream(ws, request, session, speed, gate, rest))
     try:
         async for message in ws:
             if message.type is WSMsgType.TEXT:

@@ -47,7 +47,7 @@ from simulator.cassette import (
     rules_for,
 )
 from simulator.server.cassette.events import Recording
-from simulator.server.cassette.player import play_session
+from simulator.server.cassette.player import Progress, play_session
 from simulator.server.cassette.upstream import HOP_BY_HOP, bridge_ws, forward_http, reset_connection
 
 __all__ = ["MODES", "CassetteServer", "Mode"]
@@ -129,6 +129,8 @@ class CassetteServer:
         self._sessions: dict[str, deque[Session]] = {}
         for session in build_sessions(events, self.rules):
             self._sessions.setdefault(session.path, deque()).append(session)
+        #: REST requests received: a recorded push waits for those recorded before it.
+        self._rest_seen = Progress()
         self._recording: Recording | None = None
         if mode in ("new_episodes", "all"):
             writer = CassetteWriter(
@@ -245,9 +247,11 @@ class CassetteServer:
             try:
                 event = self._index.find(request.method, request.path, request.rel_url.raw_query_string, body)
             except NoRecordedMatch as miss:
+                self._rest_seen.add()
                 if self.mode == "none" or self.upstream_rest is None:
                     return self._unmatched(miss)
             else:
+                self._rest_seen.add(event["ts"])
                 self.stats["rest_replayed"] += 1
                 return _replayed(request, event)
         if self.upstream_rest is None:
@@ -297,7 +301,12 @@ class CassetteServer:
         if self.mode != "all" and queue:
             self.stats["ws_replayed"] += 1
             return await play_session(
-                request, queue.popleft(), speed=self.speed, rules=self.rules, on_error=self.errors.append
+                request,
+                queue.popleft(),
+                speed=self.speed,
+                rules=self.rules,
+                on_error=self.errors.append,
+                rest=self._rest_seen,
             )
         if self.mode != "none" and self.upstream_ws is not None:
             assert self._client is not None

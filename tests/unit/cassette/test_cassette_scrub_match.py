@@ -110,3 +110,40 @@ def test_sessions_pair_replies_and_gate_the_stream() -> None:
         (b'{"topic":"t","seq":2}', 1),  # a heartbeat never gates
     ]
     assert session.end is not None and (session.end.code, session.end.closed_by) == (4000, "server")
+
+
+def test_pushes_are_gated_on_the_rest_requests_that_came_before_them() -> None:
+    def frame(ts: int, direction: str, data: str) -> dict[str, object]:
+        return {"type": "ws_frame", "ts": ts, "conn": "c1", "dir": direction, "kind": "text", "data": data}
+
+    # The order/create came in at ts 20 and was written after its answer (ts order is not file
+    # order): the order update received at ts 25 waits for it on replay, the snapshot does not.
+    events = [
+        {"type": "ws_open", "ts": 0, "conn": "c1", "path": "/p", "query": ""},
+        http(ts=5),
+        frame(10, "out", '{"topic":"book","type":"snapshot"}'),
+        frame(25, "out", '{"topic":"order","seq":1}'),
+        http(ts=20, method="POST", path="/v5/order/create"),
+        http(ts=30),
+        {"type": "ws_close", "ts": 40, "conn": "c1", "code": 1011, "reason": "", "closed_by": "server"},
+    ]
+    (session,) = build_sessions(events, BYBIT)
+    assert [(push.payload, push.rest_gate) for push in session.stream] == [
+        (b'{"topic":"book","type":"snapshot"}', 1),
+        (b'{"topic":"order","seq":1}', 2),
+    ]
+    assert session.end is not None and session.end.rest_gate == 3
+
+
+def test_time_windows_are_matched_only_when_nothing_matches_exactly() -> None:
+    week = http(query="category=linear&startTime=1000&endTime=2000", response='{"n":"week"}')
+    day = http(query="category=linear&startTime=1500&endTime=2000", response='{"n":"day"}')
+    index = RestIndex([week, day], BYBIT)
+    assert index.find("GET", "/v5/order/realtime", "category=linear&startTime=1500&endTime=2000") is day
+    # The same "last N days" asked a minute later: the recorded answers, in recorded order.
+    later = "category=linear&startTime=61000&endTime=62000"
+    assert index.find("GET", "/v5/order/realtime", later) is week
+    with pytest.raises(NoRecordedMatch):  # another category is still another request
+        index.find("GET", "/v5/order/realtime", "category=spot&startTime=61000&endTime=62000")
+    with pytest.raises(NoRecordedMatch):  # and a request without a window is not matched by one
+        index.find("GET", "/v5/order/realtime", "category=linear")
