@@ -5,15 +5,22 @@
 point of the session, record a subscription, run something later. It is venue-neutral: the
 dialect decides what the frames say.
 
-Sending never blocks the venue: frames go to a queue drained by one writer task per connection.
-The queue is bounded in bytes: a client that reads slower than the venue publishes is cut off
-(the transport aborted, the close journalled with the reason), as a real venue does, instead of
-buffering without limit.
+Sending never blocks the venue. A text frame is written straight to the transport when nothing
+is queued before it and the transport is not past its high-water mark (the common case: no task
+switch, no copy); otherwise it goes to a queue drained by the connection's writer task. What the
+server holds for a client (the queue plus the transport's write buffer) is bounded in bytes: a
+client that reads slower than the venue publishes is cut off (the transport aborted, the close
+journalled with the reason), as a real venue does, instead of buffering without limit.
+
+A push goes to many subscribers as the same ``str`` object: :func:`text_frame` keeps the last
+frame it built, so the UTF-8 encoding and the frame header are made once per message, not once
+per subscriber, and the journal keeps that same ``str`` by reference for every connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import struct
 from collections import deque
 from collections.abc import Callable, Mapping
 from enum import Enum
@@ -26,12 +33,45 @@ from simulator.server.journal import ClosedBy, Direction, FrameKind, Recorder, W
 if TYPE_CHECKING:
     from simulator.server.faults import Fault, Faults
 
-__all__ = ["DEFAULT_MAX_QUEUE_BYTES", "ConnState", "WsConnection", "WsSession"]
+__all__ = ["DEFAULT_MAX_QUEUE_BYTES", "ConnState", "WsConnection", "WsSession", "text_frame"]
 
-#: Bytes of text a connection may have queued before it counts as a slow consumer.
+#: Bytes a connection may have pending (queued or in the transport's write buffer) before it
+#: counts as a slow consumer.
 DEFAULT_MAX_QUEUE_BYTES: Final = 4 << 20
 #: How long a server-initiated close waits for the client's close frame.
 CLOSE_TIMEOUT_S: Final = 2.0
+
+# RFC 6455 §5.2 headers of an unmasked final text frame (server to client): 7-bit, 16-bit and
+# 64-bit payload lengths.
+_HEADER_7 = struct.Struct("!BB").pack
+_HEADER_16 = struct.Struct("!BBH").pack
+_HEADER_64 = struct.Struct("!BBQ").pack
+_FIN_TEXT: Final = 0x81
+
+# The last (text, frame) built, in a one-slot list. One tuple, replaced whole, so a simulator
+# running its loop in another thread can never pair a text with another text's frame.
+_last_frame: list[tuple[str, bytes]] = [("", _HEADER_7(_FIN_TEXT, 0))]
+
+
+def text_frame(text: str) -> bytes:
+    """The wire bytes of an unmasked, final, uncompressed text frame carrying ``text``.
+
+    The frame of the last ``text`` object asked for is reused (matched by identity), so a push
+    handed to every subscriber as one ``str`` is encoded once.
+    """
+    last = _last_frame[0]
+    if last[0] is text:
+        return last[1]
+    data = text.encode()
+    length = len(data)
+    if length < 126:
+        frame = _HEADER_7(_FIN_TEXT, length) + data
+    elif length < 65536:
+        frame = _HEADER_16(_FIN_TEXT, 126, length) + data
+    else:
+        frame = _HEADER_64(_FIN_TEXT, 127, length) + data
+    _last_frame[0] = (text, frame)
+    return frame
 
 
 class WsSession(Protocol):
@@ -69,7 +109,7 @@ class WsConnection:
         conn_id, role, path, remote, query: what the journal records about it.
         journal, faults: the simulator's.
         on_error: records an exception raised inside the simulator (``sim.record_error``).
-        max_queue_bytes: the send queue's bound (see the module docstring).
+        max_queue_bytes: the bound on bytes pending for the client (see the module docstring).
     """
 
     def __init__(
@@ -97,6 +137,12 @@ class WsConnection:
         self.state = ConnState.OPEN
         self._ws = ws
         self._transport = request.transport
+        # Write directly while the transport's buffer is at most its high-water mark (where
+        # asyncio would pause a writer); past it, frames queue behind the writer task.
+        self._direct_limit = (
+            self._transport.get_write_buffer_limits()[1] if self._transport is not None else 0
+        )
+        self._record = journal.record_ws_frame
         self._journal = journal
         self._faults = faults
         self._on_error = on_error
@@ -121,18 +167,36 @@ class WsConnection:
 
     @property
     def queued_bytes(self) -> int:
-        return self._queued_bytes
+        """Bytes pending for the client: the queue plus the transport's write buffer."""
+        transport = self._transport
+        buffered = transport.get_write_buffer_size() if transport is not None else 0
+        return self._queued_bytes + buffered
 
     # -- sending (the session's port) ----------------------------------------------------------------
 
     def send(self, text: str, fault: str | None = None) -> None:
-        """Queue a text frame (journalled when written); a slow consumer past the bound is cut off."""
+        """Send a text frame now, or queue it (journalled when written; see the module docstring).
+
+        A client with more than the bound pending, this frame included, is cut off instead.
+        """
         if self.state is not ConnState.OPEN:
+            return
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return  # the transport is gone: the reading side records the close
+        buffered = transport.get_write_buffer_size()
+        if not self._queue and buffered <= self._direct_limit:
+            frame = text_frame(text)
+            if buffered + len(frame) > self._max_queue:
+                self._slow_consumer(buffered + len(frame))
+                return
+            self._record(self.conn_id, Direction.OUT, FrameKind.TEXT, text, fault)
+            transport.write(frame)
             return
         self._queue.append((_Item.TEXT, text, fault))
         self._queued_bytes += len(text)
-        if self._queued_bytes > self._max_queue:
-            self._slow_consumer()
+        if self._queued_bytes + buffered > self._max_queue:
+            self._slow_consumer(self._queued_bytes + buffered)
             return
         self._wake.set()
 
@@ -267,9 +331,8 @@ class WsConnection:
             self._close_recorded = True
             self._journal.record_ws_close(self.conn_id, code, reason, closed_by, fault)
 
-    def _slow_consumer(self) -> None:
-        queued = self._queued_bytes
-        self._abort_now(f"slow consumer: {queued} bytes queued (bound {self._max_queue})", None)
+    def _slow_consumer(self, pending: int) -> None:
+        self._abort_now(f"slow consumer: {pending} bytes pending (bound {self._max_queue})", None)
 
     def _abort_now(self, reason: str, fault: str | None) -> None:
         self._record_close(None, reason, ClosedBy.SERVER, fault)
