@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from adapters.bybit.mutants import orders, transport
 from adapters.bybit.mutants._kit import REGISTERED
+from conformance.harness.catalogue import Group
 from conformance.mutants.model import Mutant
 
 __all__ = ["MUTANTS"]
@@ -21,4 +22,4 @@ __all__ = ["MUTANTS"]
 _MODULES = (transport, orders)  # importing them registers their mutants
 
 #: Every Bybit mutant, in catalogue order of their first group.
-MUTANTS: tuple[Mutant, ...] = tuple(REGISTERED)
+MUTANTS: tuple[Mutant, ...] = tuple(sorted(REGISTERED, key=lambda m: list(Group).index(m.groups[0])))

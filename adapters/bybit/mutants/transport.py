@@ -131,10 +131,10 @@ def public_topics_not_restored(t: Target) -> None:
 
 
 @mutant(
-    "resubscribes private topics unsubscribed before the drop", groups=["reconnect"], expected=["RC-05"]
+    "resubscribes topics unsubscribed before the drop", groups=["reconnect"], expected=["RC-05"]
 )
 def resubscribes_unsubscribed_private(t: Target) -> None:
-    t.on_websocket(op.restore_unsubscribed_topics, public=False)
+    t.on_websocket(op.restore_unsubscribed_topics)
 
 
 @mutant("keeps its order books across a reconnect", groups=["reconnect"], expected=["RC-10"])
