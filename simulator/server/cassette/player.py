@@ -156,6 +156,7 @@ async def _push_stream(
     loop = asyncio.get_running_loop()
     anchor_time, anchor_ts = loop.time(), session.ts
     send = ws.send_frame
+    kinds = {opcode: WSMsgType(opcode) for opcode in (WSMsgType.TEXT, WSMsgType.BINARY)}
     for push in session.stream:
         if push.gate > gate.count and await gate.reach(push.gate):
             anchor_time, anchor_ts = loop.time(), max(anchor_ts, gate.last_ts)
@@ -166,10 +167,11 @@ async def _push_stream(
             delay = due - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-        if push.opcode == WSMsgType.PING:
+        kind = kinds.get(push.opcode)
+        if kind is None:  # the venue's own ping (control frames are pushed as recorded too)
             await ws.ping(push.payload)
         else:
-            await send(push.payload, WSMsgType(push.opcode))
+            await send(push.payload, kind)
     end = session.end
     if end is None or end.closed_by == "client":
         return  # the client closes (or the recording stopped here): wait for it

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal
@@ -34,6 +35,7 @@ from aiohttp import web
 from simulator.cassette import (
     CassetteUsageError,
     CassetteWriter,
+    EventReader,
     NoRecordedMatch,
     NoRecordedSession,
     RestIndex,
@@ -41,7 +43,6 @@ from simulator.cassette import (
     Session,
     build_sessions,
     get_bytes,
-    load,
     make_header,
     put_bytes,
     rules_for,
@@ -120,14 +121,29 @@ class CassetteServer:
         self.host = host
         self._requested_port = port
         self.speed = speed
-        cassette_data = load(self.path) if mode in ("none", "new_episodes") and exists else None
-        if cassette_data is not None and cassette_data.dialect is not None:
-            dialect = cassette_data.dialect
+        reader = EventReader(self.path) if mode in ("none", "new_episodes") and exists else None
+        if reader is not None and reader.header.get("dialect") is not None:
+            dialect = reader.header["dialect"]
         self.rules = rules_for(dialect)
-        events = cassette_data.events if cassette_data is not None else []
-        self._index = RestIndex(events, self.rules)
+        # One pass over the file: REST exchanges are kept for the index, WebSocket frames become
+        # replay scripts as they are read (a cassette's events are never all in memory at once).
+        http_events: list[dict[str, Any]] = []
+        taken: set[str] = set()
+
+        def scan() -> Iterator[dict[str, Any]]:
+            assert reader is not None
+            for event in reader:
+                kind = event["type"]
+                if kind == "http":
+                    http_events.append(event)
+                elif kind == "ws_open":
+                    taken.add(event["conn"])
+                yield event
+
+        sessions = build_sessions(scan(), self.rules) if reader is not None else []
+        self._index = RestIndex(http_events, self.rules)
         self._sessions: dict[str, deque[Session]] = {}
-        for session in build_sessions(events, self.rules):
+        for session in sessions:
             self._sessions.setdefault(session.path, deque()).append(session)
         #: REST requests received: a recorded push waits for those recorded before it.
         self._rest_seen = Progress()
@@ -145,7 +161,6 @@ class CassetteServer:
                 append=mode == "new_episodes",
                 scrub=Scrubber(self.rules, account_ids=account_ids, secrets=secrets),
             )
-            taken = {event["conn"] for event in events if event["type"] == "ws_open"}
             self._recording = Recording(writer, taken=taken)
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
