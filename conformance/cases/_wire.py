@@ -140,7 +140,14 @@ _BYBIT = OrderWire(
     finished_message="Order has been finished or canceled",
     amend_refused_code=10001,
     amend_refused_message="The order remains unchanged as the parameters entered match the existing ones.",
-    extra={"trigger_direction": "triggerDirection", "rise": 1, "fall": 2, "cid_max_len": 36},
+    extra={
+        "trigger_direction": "triggerDirection",
+        "rise": 1,
+        "fall": 2,
+        "cid_max_len": 36,
+        "fill_topic": "execution",
+        "order_topic": "order",
+    },
 )
 
 _WIRES = {"bybit": _BYBIT}
