@@ -144,6 +144,7 @@ class Simulator:
         self._stopping: asyncio.Event | None = None
         self._handler: RestHandler | None = None
         self._listeners: list[Callable[[Event], None]] = []
+        self._reset_listeners: list[Callable[[], None]] = []
         #: Whether the dialect added WebSocket routes (known once started).
         self.serves_websocket = False
         self._record = record
@@ -335,6 +336,8 @@ class Simulator:
         self._live = self._build(clock)
         self._journal.clear()
         self._faults.arm_scenario(self._live.built.faults)
+        for listener in list(self._reset_listeners):  # before flow starts: nothing moved yet
+            listener()
         self._go_live()
 
     def advance(self, seconds: float) -> list[Event]:
@@ -369,6 +372,12 @@ class Simulator:
         """Call ``listener`` with every exchange event, across resets; returns an unsubscribe function."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def on_reset(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` after each :meth:`reset` has built the new venue (before synthetic
+        flow restarts); e.g. WebSocket streams restart on it. Returns a function that removes it."""
+        self._reset_listeners.append(listener)
+        return lambda: self._reset_listeners.remove(listener)
 
     def add_api_key(
         self,
