@@ -142,7 +142,8 @@ def timing_config(
 
     An adapter opts in by giving its factory ``conformance_config(heartbeat_interval_s=...,
     auth_timeout_s=...)`` returning the config mapping its ``create`` accepts (the suite cannot
-    know an adapter's option names). Arguments left None are not asked for.
+    know an adapter's option names). Arguments left None are not asked for; a hook returns an
+    empty mapping for knobs it cannot set, which counts as "no way to set them" (None).
     """
     hook = getattr(ctx.adapter.factory, "conformance_config", None)
     if not callable(hook):
@@ -155,4 +156,5 @@ def timing_config(
         )
         if value is not None
     }
-    return dict(hook(**asked))
+    config = dict(hook(**asked))
+    return config or None
