@@ -37,7 +37,7 @@ from simulator.cassette.format import (
     put_bytes,
 )
 from simulator.cassette.match import RequestKey, RestIndex, request_key
-from simulator.cassette.rules import GENERIC, RULES, SCRUBBED, DialectRules, rules_for
+from simulator.cassette.rules import GENERIC, RULES, SCRUBBED, DialectRules, mask_path, rules_for
 from simulator.cassette.schema import schema, validate_file
 from simulator.cassette.scrub import Scrubber
 from simulator.cassette.sessions import Session, build_sessions
@@ -69,6 +69,7 @@ __all__ = [
     "get_bytes",
     "load",
     "make_header",
+    "mask_path",
     "put_bytes",
     "request_key",
     "rules_for",

@@ -21,7 +21,7 @@ import orjson
 
 from simulator.cassette.errors import NoRecordedMatch
 from simulator.cassette.format import Event, get_bytes
-from simulator.cassette.rules import SCRUBBED, DialectRules
+from simulator.cassette.rules import SCRUBBED, DialectRules, mask_path
 
 __all__ = ["RequestKey", "RestIndex", "request_key", "request_params"]
 
@@ -67,7 +67,9 @@ def request_params(query: str, body: bytes, rules: DialectRules) -> dict[str, st
 def request_key(method: str, path: str, query: str, body: bytes, rules: DialectRules) -> RequestKey:
     """The matching key of a request (see the module docstring for what is left out)."""
     params = request_params(query, body, rules)
-    return RequestKey(method.upper(), path, tuple(sorted(params.items())))
+    # A secret in the path (a listen key) is SCRUBBED in the recording: mask the live one alike.
+    masked, _ = mask_path(path, rules)
+    return RequestKey(method.upper(), masked, tuple(sorted(params.items())))
 
 
 @dataclass

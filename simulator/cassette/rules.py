@@ -6,12 +6,14 @@ generic rules for an unknown or missing dialect). Names are compared case-insens
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
 from simulator.cassette.errors import CassetteUsageError
 
-__all__ = ["GENERIC", "RULES", "SCRUBBED", "DialectRules", "rules_for"]
+__all__ = ["GENERIC", "RULES", "SCRUBBED", "DialectRules", "mask_path", "rules_for"]
 
 #: What a scrubbed value becomes.
 SCRUBBED: Final = "SCRUBBED"
@@ -39,6 +41,9 @@ class DialectRules:
             its clock ("the last 7 days"): a request that matches nothing exactly is matched
             without them, so a replayed client asking for "the last 7 days" a minute later still
             gets the recorded answer.
+        secret_paths: regular expressions over a URL path whose ``secret`` groups are secrets
+            (a listen key as a path segment): scrubbed before the first time the value is seen
+            anywhere else, and masked the same way in a live request's path when matching.
     """
 
     name: str
@@ -51,6 +56,7 @@ class DialectRules:
     id_fields: tuple[str, ...] = ("req_id", "reqId", "id")
     variant_params: tuple[str, ...] = field(default=())
     window_params: frozenset[str] = _lower("startTime", "endTime", "start_time", "end_time")
+    secret_paths: tuple[str, ...] = ()
 
 
 GENERIC: Final = DialectRules(
@@ -83,6 +89,13 @@ GENERIC: Final = DialectRules(
     volatile_params=_lower(
         "timestamp", "recvWindow", "recv_window", "sign", "signature", "nonce", "api_key", "apiKey", "expires"
     ),
+    secret_paths=(
+        # A user-data stream named by its listen key (``/ws/<listenKey>``): 32+ letters and digits,
+        # so public paths (``/ws/public``, ``/ws/btcusdt@trade``) never match.
+        r"^/ws/(?P<secret>[A-Za-z0-9]{32,})/?$",
+        # A listen key in a REST path (``/listenKey/<key>``, ``/userDataStream/<key>``).
+        r"/(?:listenKey|listen-key|userDataStream)/(?P<secret>[^/]+)",
+    ),
 )
 
 RULES: Final[dict[str, DialectRules]] = {
@@ -94,6 +107,28 @@ RULES: Final[dict[str, DialectRules]] = {
         variant_params=("category",),
     ),
 }
+
+
+@functools.cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern) for pattern in patterns)
+
+
+def mask_path(path: str, rules: DialectRules) -> tuple[str, list[str]]:
+    """``path`` with the secrets its dialect's ``secret_paths`` name replaced by ``SCRUBBED``.
+
+    Returns:
+        The masked path and the secrets found (empty when none: the path is returned as is).
+    """
+    found: list[str] = []
+    for pattern in _compiled(rules.secret_paths):
+        match = pattern.search(path)
+        if match is None or match.group("secret") == SCRUBBED:
+            continue
+        found.append(match.group("secret"))
+        start, end = match.span("secret")
+        path = path[:start] + SCRUBBED + path[end:]
+    return path, found
 
 
 def rules_for(dialect: str | None) -> DialectRules:

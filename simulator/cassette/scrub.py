@@ -8,13 +8,20 @@ A :class:`Scrubber` replaces, by the rules of a dialect (:mod:`simulator.cassett
 - every element of the ``args`` of a WebSocket auth request (key, expiry, signature);
 - optionally account ids (``uid``, ``userID`` ...), by a stable pseudonym;
 
+- secrets in URL paths where the dialect names them (a listen key as a path segment);
+- the same in binary WebSocket payloads: UTF-8 ones as text, gzip/zlib/deflate-compressed
+  ones decompressed, scrubbed and compressed again;
+
 and then, belt and braces, every occurrence anywhere in the event of a secret value it was given
 or has seen in one of the places above (an API key echoed in a URL or a body is caught too).
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
+import zlib
 from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import unquote_plus
@@ -22,7 +29,7 @@ from urllib.parse import unquote_plus
 import orjson
 
 from simulator.cassette.format import Event, get_bytes, put_bytes
-from simulator.cassette.rules import SCRUBBED, DialectRules
+from simulator.cassette.rules import SCRUBBED, DialectRules, mask_path
 
 __all__ = ["MIN_SECRET_LENGTH", "Scrubber"]
 
@@ -65,6 +72,10 @@ class Scrubber:
         """A scrubbed copy of ``event`` (the original is not changed)."""
         event = dict(event)
         kind = event.get("type")
+        if isinstance(event.get("path"), str):
+            event["path"], found = mask_path(event["path"], self.rules)
+            for secret in found:
+                self.learn(secret)
         for name in ("headers", "response_headers"):
             if name in event:
                 event[name] = self._headers(event[name])
@@ -79,6 +90,8 @@ class Scrubber:
                     put_bytes(event, name, self._body(raw))
         elif kind == "ws_frame" and "data" in event:
             event["data"] = self._ws_text(event["data"], inbound=event.get("dir") == "in")
+        elif kind == "ws_frame" and "data_b64" in event:
+            event["data_b64"] = self._compressed(event["data_b64"], inbound=event.get("dir") == "in")
         return self._literals(event) if self._secrets else event
 
     # -- parts -------------------------------------------------------------------------------------
@@ -143,6 +156,26 @@ class Scrubber:
                     document["args"] = SCRUBBED
         return orjson.dumps(self._json(document)).decode("utf-8")
 
+    def _compressed(self, encoded: str, *, inbound: bool) -> str:
+        """A binary payload that is not UTF-8: when it is gzip or zlib/deflate-compressed UTF-8
+        text (as some venues send every frame), scrub the text and compress it the same way."""
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            return encoded
+        for decompress, compress in _CODECS:
+            try:
+                text = decompress(raw).decode("utf-8")
+            except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+                continue
+            scrubbed = self._ws_text(text, inbound=inbound)
+            if self._secrets:
+                scrubbed = self._literals(scrubbed)
+            if scrubbed == text:
+                return encoded
+            return base64.b64encode(compress(scrubbed.encode("utf-8"))).decode("ascii")
+        return encoded
+
     def _json(self, value: Any) -> Any:
         if isinstance(value, dict):
             out = {}
@@ -171,6 +204,19 @@ class Scrubber:
         if isinstance(value, list):
             return [self._literals(item) for item in value]
         return value
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+#: (decompress, compress) pairs tried on a binary payload: gzip, zlib, raw deflate.
+_CODECS: Final = (
+    (gzip.decompress, gzip.compress),
+    (zlib.decompress, zlib.compress),
+    (lambda data: zlib.decompress(data, wbits=-zlib.MAX_WBITS), _raw_deflate),
+)
 
 
 def _pseudonym(value: object) -> str:

@@ -44,6 +44,7 @@ from simulator.cassette import (
     build_sessions,
     get_bytes,
     make_header,
+    mask_path,
     put_bytes,
     rules_for,
 )
@@ -312,7 +313,7 @@ class CassetteServer:
         )
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
-        queue = self._sessions.get(request.path)
+        queue = self._sessions.get(request.path) or self._sessions.get(mask_path(request.path, self.rules)[0])
         if self.mode != "all" and queue:
             self.stats["ws_replayed"] += 1
             return await play_session(
