@@ -84,6 +84,11 @@ class StreamFacts:
     unsubscribe_op: str
     #: Families of private topics an execution client needs (orders, fills, positions, wallet).
     private_families: tuple[str, ...]
+    #: The order-entry route, the body field carrying the client's order id, and the venue's
+    #: documented order-entry quota per second (linear), which an adapter can know and keep to.
+    order_create_route: str
+    order_client_id_field: str
+    order_create_per_s: int
 
 
 _FACTS = {
@@ -103,6 +108,9 @@ _FACTS = {
         subscribe_op="subscribe",
         unsubscribe_op="unsubscribe",
         private_families=("order", "execution", "position", "wallet"),
+        order_create_route="/v5/order/create",
+        order_client_id_field="orderLinkId",
+        order_create_per_s=10,
     )
 }
 

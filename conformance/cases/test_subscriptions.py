@@ -147,6 +147,24 @@ async def test_s03_many_symbols_and_channels(ctx: CaseContext) -> None:
         f"exactly one acked subscribe of each of {sorted(want)}",
         _show(entries),
     )
+    # The same raw symbol on another product is another instrument on another stream (Bybit's
+    # spot and linear BTCUSDT share topic names, on different sockets).
+    twins = [t for t in targets(ctx, Product.SPOT) if t.symbol == a.symbol]
+    if twins and ctx.capabilities.supports(product=Product.SPOT):
+        twin = instrument_of(built, twins[0])
+        mark = ctx.journal.mark()
+        await ctx.within(built.data.subscribe_trade_ticks(twin), f"trades of {twin} subscribed")
+        spot_path = wire.public_paths[Product.SPOT]
+        on_spot = [
+            e
+            for e in ledger(ctx, topic=wire.trade_topic(a.symbol), since=mark)
+            if any(c.conn_id == e.conn_id and c.path == spot_path for c in ctx.journal.connections())
+        ]
+        ctx.expect(
+            [e.outcome for e in on_spot] == ["ok"],
+            f"one acked subscribe of {wire.trade_topic(a.symbol)} on the {spot_path} stream for {twin}",
+            _show(ledger(ctx, since=mark)),
+        )
 
 
 @case("S-04", group="subscription", requires=_TRADES, simulator=_QUIET)
