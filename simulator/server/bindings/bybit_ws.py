@@ -2,7 +2,8 @@
 
 The dialect's :class:`~simulator.dialects.bybit.ws.BybitWs` knows nothing of the server; this
 module gives it the simulator's exchange, keys, clock and market history as callables, a fault
-selector for topic-level faults, and one :class:`~simulator.server.ws.WsHost` route per socket.
+selector for topic-level faults, and one :class:`~simulator.server.ws.WsHost` route per socket;
+after each ``Simulator.reset`` it tells the service the venue was rebuilt.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def install(app: web.Application, sim: Simulator, **host_options: Any) -> tuple[
 
     unsubscribe = sim.subscribe(on_event)
 
+    def on_reset() -> None:
+        try:
+            service.venue_reset()
+        except Exception as exc:
+            sim.record_error(exc, "ws reset")
+
+    forget_reset = sim.on_reset(on_reset)
+
     def make_session(conn: WsConnection) -> Any:
         return service.session(conn)
 
@@ -62,6 +71,7 @@ def install(app: web.Application, sim: Simulator, **host_options: Any) -> tuple[
 
     async def shutdown(_app: web.Application) -> None:
         unsubscribe()
+        forget_reset()
         await host.shutdown()
 
     app.on_shutdown.append(shutdown)

@@ -6,7 +6,8 @@ levels, so each push is encoded once. A new subscriber gets a snapshot of what t
 levels) with what the subscribers hold: changed or new levels are sent with their size, levels
 that left (filled, cancelled, or pushed past the depth) with size ``"0"``; only levels the client
 holds are ever deleted (rule 14). Changes between pushes are coalesced by construction. Depth 1
-is snapshot-only (rule 12).
+is snapshot-only (rule 12), and re-pushed as a snapshot with the same ``u`` after 3 s without a
+change (:meth:`BookStream.refresh`; the publisher keeps the time).
 
 Book faults change one push for every subscriber: a skipped or repeated ``u``, a stale snapshot,
 a restart (``u=1`` snapshot).
@@ -77,6 +78,10 @@ class BookStream:
         if self.u == 0:
             self._take(book)
             self.u = 1
+        return self._message("snapshot", self.bids.items(), self.asks.items(), self.u, self.seq, now_ns)
+
+    def refresh(self, now_ns: int) -> dict[str, Any]:
+        """The level-1 re-push after a quiet spell: a snapshot of what is held, with the same ``u``."""
         return self._message("snapshot", self.bids.items(), self.asks.items(), self.u, self.seq, now_ns)
 
     def push(self, book: BookSnapshot, now_ns: int, fault_kind: str | None = None) -> list[dict[str, Any]]:

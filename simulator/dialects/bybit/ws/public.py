@@ -9,7 +9,13 @@ subscriber as the same text.
 Timing runs on the venue clock: a push due now runs at the next turn of the event loop; a push
 due later is a timer of the exchange (``Exchange.schedule``), so with a virtual clock it happens
 when the test advances the clock, and with a real clock the simulator's timer driver fires it.
-Kline topics also push the closed candle (``confirm: true``) at each interval's end.
+Kline topics also push the closed candle (``confirm: true``) at each interval's end, and level-1
+books re-push their snapshot (same ``u``) when 3 s pass without a push (§7.5).
+
+``Simulator.reset`` gives the venue a new exchange: :meth:`Publisher.venue_reset` then makes every
+subscribed topic look like a fresh venue's: books restart from a ``u=1`` snapshot of the new book,
+tickers send a new snapshot, kline candle closes and level-1 re-pushes are timed on the new clock,
+and nothing pending from the old venue is published.
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ __all__ = ["BOOK_FAULTS", "Publisher", "Subscriber"]
 #: Ticker and kline push cadences in ms.
 TICKER_CADENCE_MS: Final = 100
 KLINE_CADENCE_MS: Final = 1000
+#: A level-1 book quiet this long (ms of venue time) re-pushes its snapshot (§7.5).
+L1_REFRESH_MS: Final = 3000
 #: The fault kinds a book push applies (see :mod:`simulator.dialects.bybit.ws.books`).
 BOOK_FAULTS: Final = frozenset({"skip_sequence", "repeat_sequence", "stale_snapshot", "restart_book"})
 
@@ -72,7 +80,9 @@ class _Topic:
         "book",
         "cadence_ns",
         "last_push_ns",
+        "last_sent_ns",
         "pending",
+        "refresh_on",
         "scheduled",
         "spec",
         "subscribers",
@@ -83,6 +93,10 @@ class _Topic:
         self.spec = spec
         self.subscribers: dict[str, Subscriber] = {}
         self.last_push_ns = -(1 << 62)
+        #: When the topic last sent its subscribers a message (level-1 re-pushes count from it).
+        self.last_sent_ns = -(1 << 62)
+        #: The exchange a level-1 re-push timer is scheduled on (None: none).
+        self.refresh_on: object | None = None
         #: The exchange a push is scheduled on (None: none pending); a reset drops its timers.
         self.scheduled: object | None = None
         self.pending: list[Any] = []
@@ -153,6 +167,9 @@ class Publisher:
         first = self._first_message(topic)
         if first is not None:
             subscriber.deliver(spec.name, _dumps(first).decode())
+            if topic.book is not None and topic.book.depth == 1 and topic.refresh_on is None:
+                topic.last_sent_ns = self._exchange().clock.now_ns()
+                self._arm_refresh(topic, topic.last_sent_ns + L1_REFRESH_MS * NS_PER_MS)
 
     def unsubscribe(self, name: str, subscriber: Subscriber) -> bool:
         """Remove ``subscriber`` from topic ``name``; False if it was not subscribed."""
@@ -238,11 +255,70 @@ class Publisher:
             self._send(topic, _dumps(message).decode())
 
     def _send(self, topic: _Topic, text: str) -> None:
+        topic.last_sent_ns = self._exchange().clock.now_ns()
         name = topic.spec.name
         subscribers = list(topic.subscribers.values())
         self.delivered += len(subscribers)
         for subscriber in subscribers:
             subscriber.deliver(name, text)
+
+    # -- level-1 re-pushes -------------------------------------------------------------------------
+
+    def _arm_refresh(self, topic: _Topic, at_ns: int) -> None:
+        """Check at ``at_ns`` whether the level-1 book ``topic`` has been quiet for 3 s."""
+        exchange = self._exchange()
+        if topic.refresh_on is exchange:
+            return  # one timer per topic; it re-arms itself
+        topic.refresh_on = exchange
+
+        def check(_exchange: Exchange) -> None:
+            topic.refresh_on = None
+            if self._topics.get(topic.spec.name) is not topic or self._exchange() is not exchange:
+                return  # unsubscribed, or the venue was reset (venue_reset re-arms)
+            assert topic.book is not None
+            now = exchange.clock.now_ns()
+            due = topic.last_sent_ns + L1_REFRESH_MS * NS_PER_MS
+            if now >= due:
+                self._send(topic, _dumps(topic.book.refresh(now)).decode())
+                due = now + L1_REFRESH_MS * NS_PER_MS
+            self._arm_refresh(topic, due)
+
+        exchange.schedule(at_ns, check)
+        self._wake()
+
+    # -- a reset ------------------------------------------------------------------------------------
+
+    def venue_reset(self) -> None:
+        """The venue was rebuilt (``Simulator.reset``): restart every topic as a fresh venue would.
+
+        Books get a new stream and send every subscriber a ``u=1`` snapshot of the new book
+        (§7.5: ``u=1`` means the service restarted); tickers send a new snapshot; kline closes and
+        level-1 re-pushes are scheduled on the new exchange; trades and liquidations of the old
+        venue still pending are dropped.
+        """
+        self._soon = []
+        self._last_trade.clear()
+        exchange = self._exchange()
+        now = exchange.clock.now_ns()
+        for topic in list(self._topics.values()):
+            topic.scheduled = None
+            topic.refresh_on = None
+            topic.pending = []
+            topic.last_push_ns = topic.last_sent_ns = -(1 << 62)
+            spec = topic.spec
+            if topic.book is not None:
+                topic.book = BookStream(spec.instrument, topic.book.depth)
+            elif spec.kind is TopicKind.TICKER:
+                topic.ticker = None
+            elif spec.kind is TopicKind.KLINE:
+                self._schedule_candle_close(topic)
+            if topic.book is not None or spec.kind is TopicKind.TICKER:
+                first = self._first_message(topic)
+                if first is not None:
+                    topic.last_push_ns = now
+                    self._send(topic, _dumps(first).decode())
+            if topic.book is not None and topic.book.depth == 1:
+                self._arm_refresh(topic, now + L1_REFRESH_MS * NS_PER_MS)
 
     # -- messages per kind ------------------------------------------------------------------------
 
@@ -344,8 +420,8 @@ class Publisher:
         boundary_ms = interval_end_ms(interval_start_ms(now_ms, interval), interval) + 1
 
         def close(_exchange: Exchange) -> None:
-            if self._topics.get(topic.spec.name) is not topic:
-                return
+            if self._topics.get(topic.spec.name) is not topic or self._exchange() is not exchange:
+                return  # unsubscribed, or the venue was reset (venue_reset re-schedules)
             inst = topic.spec.instrument
             now = self._exchange().clock.now_ns()
             candle = self._candle(inst, interval, boundary_ms, current=False)

@@ -6,6 +6,11 @@ selector for topic-level faults) so this package stays free of the server layer.
 makes one :class:`~.session.BybitSession` per accepted connection (:meth:`session`) and forwards
 every exchange event to :meth:`on_event`: public topics through the :class:`~.public.Publisher`,
 private topics through each authenticated private session's ``PrivateFeed``.
+
+After ``Simulator.reset`` the binding calls :meth:`BybitWs.venue_reset`: connections stay open
+and see a fresh venue (public topics restart, see :meth:`.public.Publisher.venue_reset`);
+authenticated sessions get a new feed or trade ops on the new exchange, keep what is left of
+their ``max_active_time``, and are closed if their API key no longer exists.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ from simulator.dialects.bybit.limits import RateLimiter
 from simulator.dialects.bybit.ws.port import FaultSelector, Port
 from simulator.dialects.bybit.ws.private_feed import PrivateFeed
 from simulator.dialects.bybit.ws.public import Publisher
-from simulator.dialects.bybit.ws.session import MAX_ACTIVE_RANGE_S, BybitSession
+from simulator.dialects.bybit.ws.session import MAX_ACTIVE_RANGE_S, BybitSession, SessionState
 from simulator.dialects.bybit.ws.trade_ops import TradeOps
 
-__all__ = ["SOCKET_KINDS", "BybitWs", "parse_max_active_time"]
+__all__ = ["KEY_GONE_CLOSE", "SOCKET_KINDS", "BybitWs", "parse_max_active_time"]
 
 #: URL path -> socket kind (§7.1).
 SOCKET_KINDS: Final = {
@@ -36,6 +41,8 @@ SOCKET_KINDS: Final = {
     "/v5/trade": "trade",
 }
 _UNITS = {"s": 1, "m": 60}
+#: How an authenticated connection whose API key a reset removed is closed.
+KEY_GONE_CLOSE: Final = (1000, "api key no longer valid")
 
 
 def parse_max_active_time(value: str | None) -> int | None:
@@ -107,32 +114,57 @@ class BybitWs:
     def authenticated(self, session: BybitSession, result: auth.WsAuthResult) -> None:
         """Give an authenticated session its private feed or trade ops (and ``max_active_time``)."""
         assert result.key is not None and result.account_id is not None
-        exchange = self.exchange()
+        session.api_key = result.key.api_key
+        self._attach(session, result.account_id)
         if session.kind == "private":
-            session.feed = PrivateFeed(exchange, result.account_id, now_ms=self.now_ms)
-            self.private_sessions[session.conn_id] = session
             seconds = parse_max_active_time(session.port.query.get("max_active_time"))
             if seconds is not None:
-                self._close_at(session, exchange, seconds)
+                self._close_in(session, seconds * NS_PER_S)
+
+    def _attach(self, session: BybitSession, account_id: str) -> None:
+        """Give ``session`` its private feed or trade ops on the current exchange."""
+        exchange = self.exchange()
+        if session.kind == "private":
+            session.feed = PrivateFeed(exchange, account_id, now_ms=self.now_ms)
+            self.private_sessions[session.conn_id] = session
         else:
+            assert session.api_key is not None
             session.trade = TradeOps(
                 exchange,
                 self._credentials(),
-                result.key.api_key,
+                session.api_key,
                 now_ms=self.now_ms,
                 limiter=self._limiter(),
                 history=self._history(),
             )
 
-    def _close_at(self, session: BybitSession, exchange: Exchange, seconds: int) -> None:
-        """Close ``session`` once it has been authenticated ``seconds`` of venue time."""
+    def _close_in(self, session: BybitSession, ns: int) -> None:
+        """Close ``session`` after ``ns`` more of venue time (``max_active_time``)."""
+        exchange = self.exchange()
+        session.active_until = (exchange, exchange.clock.now_ns() + ns)
 
         def close(_exchange: Exchange) -> None:
-            if not session.port.closed:
+            if self.exchange() is exchange and not session.port.closed:
                 session.port.close(1000, "max_active_time reached")
 
-        exchange.schedule(exchange.clock.now_ns() + seconds * NS_PER_S, close)
+        exchange.schedule(exchange.clock.now_ns() + ns, close)
         self._wake()
+
+    def venue_reset(self) -> None:
+        """The venue was rebuilt by ``Simulator.reset`` (see the module docstring)."""
+        self.publisher.venue_reset()
+        credentials = self._credentials()
+        for session in list(self.sessions.values()):
+            if session.state is not SessionState.AUTHENTICATED or session.port.closed:
+                continue
+            key = credentials.get(session.api_key or "")
+            if key is None:
+                session.port.close(*KEY_GONE_CLOSE)
+                continue
+            self._attach(session, key.account_id)
+            if session.active_until is not None:
+                old, until_ns = session.active_until
+                self._close_in(session, max(0, until_ns - old.clock.now_ns()))
 
     # -- events ---------------------------------------------------------------------------------
 

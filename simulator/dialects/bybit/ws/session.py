@@ -93,6 +93,9 @@ class BybitSession:
         self.feed: Any = None  # PrivateFeed once authenticated on /v5/private
         self.trade: Any = None  # TradeOps once authenticated on /v5/trade
         self._held: tuple[str, str] | None = None  # a push held back by reorder_message
+        self.api_key: str | None = None  # the key it authenticated with
+        #: (exchange, venue ns) when ``max_active_time`` closes the connection, if it was given.
+        self.active_until: tuple[Any, int] | None = None
 
     def __repr__(self) -> str:
         return f"<BybitSession {self.conn_id} {self.kind} {self.state.value}>"
