@@ -52,7 +52,7 @@ from simulator.dialects.bybit.codec import orders as orders_codec
 from simulator.dialects.bybit.codec.mappings import UnmappedValue, category
 from simulator.dialects.bybit.codec.ws import private_message
 
-__all__ = ["CATEGORIES_BY_KIND", "KINDS", "PRIVATE_TOPICS", "PrivateFeed"]
+__all__ = ["CATEGORIES_BY_KIND", "KINDS", "PRIVATE_TOPICS", "PrivateFeed", "mixed_forms"]
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,24 @@ PRIVATE_TOPICS: Final = frozenset(
     [*KINDS, GREEKS]
     + [f"{kind}.{cat}" for kind, categories in CATEGORIES_BY_KIND.items() for cat in categories]
 )
+
+#: The all-in-one topics that have categorised forms (``wallet`` and ``greeks`` have none).
+ALL_IN_ONE: Final = frozenset(kind for kind, categories in CATEGORIES_BY_KIND.items() if categories)
+_CATEGORISED: Final = frozenset(
+    f"{kind}.{cat}" for kind, categories in CATEGORIES_BY_KIND.items() for cat in categories
+)
+
+
+def mixed_forms(topics: Collection[str]) -> str | None:
+    """The first categorised topic of ``topics`` if they also hold an all-in-one one, else None.
+
+    §7.6: the all-in-one (``order``) and categorised (``order.linear``) forms may not be mixed
+    in one request; the venue refuses such a request whole.
+    """
+    if not any(topic in ALL_IN_ONE for topic in topics):
+        return None
+    return next((topic for topic in topics if topic in _CATEGORISED), None)
+
 
 _ZERO = Decimal(0)
 _ORDER_EVENTS = (OrderAccepted, OrderAmended, OrderCancelled, OrderExpired, OrderTriggered, OrderFilled)

@@ -28,6 +28,7 @@ import orjson
 from simulator.dialects.bybit import auth, errors
 from simulator.dialects.bybit.codec.ws_control import NO_REQ_ID, pong, subscribe_ack
 from simulator.dialects.bybit.ws.port import FaultHit, Port
+from simulator.dialects.bybit.ws.private_feed import mixed_forms
 from simulator.dialects.bybit.ws.requests import BadRequest, WsRequest, parse_request
 from simulator.dialects.bybit.ws.topics import parse_public_topic
 
@@ -49,6 +50,9 @@ PUSH_FAULTS: Final = _ANY_EVENT | {"duplicate_message", "delay_message", "reorde
 MAX_ARGS_PER_REQUEST: Final = 10
 #: Characters of topic names one public connection may hold (Bybit: 21,000).
 MAX_TOPIC_CHARS: Final = 21_000
+#: Why a private subscribe mixing ``order`` and ``order.linear`` forms is refused (§7.6); the
+#: venue documents the rule, not its wording.
+MIXED_FORMS: Final = "all-in-one and categorised topics cannot be mixed in one request"
 #: ``max_active_time`` bounds on private connections, in seconds (§7.8).
 MAX_ACTIVE_RANGE_S: Final = (30, 600)
 
@@ -277,6 +281,19 @@ class BybitSession:
                 self.port.record_subscription(op, topic, "limit_exceeded")
             self._error(request.req_id, op, f"error:args size >{MAX_ARGS_PER_REQUEST}")
             return
+        if private and op == "subscribe":
+            clash = mixed_forms(args)
+            if clash is not None:
+                reason = f"error:{MIXED_FORMS},topic:{clash}"
+                for topic in args:
+                    self.port.record_subscription(op, topic, "rejected", reason)
+                self._send_reply(
+                    subscribe_ack(
+                        self.kind, conn_id=self.conn_id, req_id=request.req_id, op=op, success=False,
+                        ret_msg=reason,
+                    )
+                )  # fmt: skip
+                return
         accepted: list[Any] = []
         failure: str | None = None
         fault_name: str | None = None
