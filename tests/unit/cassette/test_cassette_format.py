@@ -12,6 +12,7 @@ from simulator.cassette import (
     CassetteVersionError,
     CassetteWarning,
     CassetteWriter,
+    EventReader,
     get_bytes,
     load,
     make_header,
@@ -112,3 +113,29 @@ def test_bytes_that_are_not_text_are_kept_exactly() -> None:
     assert "data" not in event and get_bytes(event, "data") == b"\xff\x00binary"
     put_bytes(event, "text", "plain")
     assert event["text"] == "plain" and get_bytes(event, "text") == b"plain"
+
+
+def test_the_event_reader_streams_lines_and_checks_each_as_it_comes(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    write(path, 3)  # header, ws_open, three frames: lines 1-5
+    with path.open("ab") as file:
+        file.write(b'{"type": "ws_frame", "ts": 9, "conn": "c1", "dir": "out", "kind": "te')
+    reader = EventReader(path)
+    events = iter(reader)
+    assert next(events)["type"] == "ws_open" and reader.count == 1 and not reader.truncated
+    with pytest.warns(CassetteWarning, match=r"c\.jsonl:6: the last line is cut short"):
+        rest = list(events)
+    assert [event["ts"] for event in rest] == [1, 2, 3] and reader.truncated and reader.count == 4
+
+
+def test_the_event_reader_names_a_bad_line_only_when_it_reaches_it(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    write(path, 2)
+    with path.open("ab") as file:
+        file.write(b'{"type": "ws_frame", "ts": "late", "conn": "c1"}\n')
+    reader = EventReader(path)
+    taken = []
+    with pytest.raises(CassetteFormatError, match=r"c\.jsonl:5: the ws_frame event has no integer 'ts'"):
+        for event in reader:
+            taken.append(event)
+    assert len(taken) == 3  # everything before the bad line was handed out
