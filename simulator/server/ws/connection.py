@@ -47,6 +47,9 @@ _HEADER_7 = struct.Struct("!BB").pack
 _HEADER_16 = struct.Struct("!BBH").pack
 _HEADER_64 = struct.Struct("!BBQ").pack
 _FIN_TEXT: Final = 0x81
+# Bound once: the hot path journals every frame out.
+_OUT: Final = Direction.OUT
+_TEXT: Final = FrameKind.TEXT
 
 # The last (text, frame) built, in a one-slot list. One tuple, replaced whole, so a simulator
 # running its loop in another thread can never pair a text with another text's frame.
@@ -190,7 +193,7 @@ class WsConnection:
             if buffered + len(frame) > self._max_queue:
                 self._slow_consumer(buffered + len(frame))
                 return
-            self._record(self.conn_id, Direction.OUT, FrameKind.TEXT, text, fault)
+            self._record(self.conn_id, _OUT, _TEXT, text, fault)
             transport.write(frame)
             return
         self._queue.append((_Item.TEXT, text, fault))

@@ -83,6 +83,7 @@ class _Topic:
         "last_sent_ns",
         "pending",
         "refresh_on",
+        "refresh_soon",
         "scheduled",
         "spec",
         "subscribers",
@@ -97,6 +98,8 @@ class _Topic:
         self.last_sent_ns = -(1 << 62)
         #: The exchange a level-1 re-push timer is scheduled on (None: none).
         self.refresh_on: object | None = None
+        #: A level-1 re-push is waiting for the next loop turn.
+        self.refresh_soon = False
         #: The exchange a push is scheduled on (None: none pending); a reset drops its timers.
         self.scheduled: object | None = None
         self.pending: list[Any] = []
@@ -271,15 +274,27 @@ class Publisher:
             return  # one timer per topic; it re-arms itself
         topic.refresh_on = exchange
 
+        def live() -> bool:  # still subscribed, on the same venue (venue_reset re-arms)
+            return self._topics.get(topic.spec.name) is topic and self._exchange() is exchange
+
+        def send() -> None:
+            topic.refresh_soon = False
+            if live():
+                assert topic.book is not None
+                self._send(topic, _dumps(topic.book.refresh(exchange.clock.now_ns())).decode())
+
         def check(_exchange: Exchange) -> None:
             topic.refresh_on = None
-            if self._topics.get(topic.spec.name) is not topic or self._exchange() is not exchange:
-                return  # unsubscribed, or the venue was reset (venue_reset re-arms)
-            assert topic.book is not None
+            if not live():
+                return
             now = exchange.clock.now_ns()
             due = topic.last_sent_ns + L1_REFRESH_MS * NS_PER_MS
             if now >= due:
-                self._send(topic, _dumps(topic.book.refresh(now)).decode())
+                # Sent at the next loop turn, like every push due now: one virtual-clock jump of
+                # hours then re-pushes once, not once per 3 s it skipped over.
+                if not topic.refresh_soon:
+                    topic.refresh_soon = True
+                    self._call_soon(send)
                 due = now + L1_REFRESH_MS * NS_PER_MS
             self._arm_refresh(topic, due)
 
@@ -303,6 +318,7 @@ class Publisher:
         for topic in list(self._topics.values()):
             topic.scheduled = None
             topic.refresh_on = None
+            topic.refresh_soon = False
             topic.pending = []
             topic.last_push_ns = topic.last_sent_ns = -(1 << 62)
             spec = topic.spec
