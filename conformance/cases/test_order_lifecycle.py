@@ -258,14 +258,24 @@ async def test_o19_cancel_all(ctx: CaseContext) -> None:
 )
 async def test_o20_batch_cancel(ctx: CaseContext) -> None:
     """max+5 cancels go out as ceil(n/max) batch requests of at most max items; one OrderCanceled each."""
+    from simulator.core import NewOrder, Side
+    from simulator.core import OrderType as CoreOrderType
+
+    # The orders rest at the venue before the adapter connects (its reconciliation adopts them):
+    # placing max+5 orders through the adapter would only measure its order pacing.
+    size = ctx.capabilities.max_batch_cancel
+    core = ctx.sim.instrument_id(LIN)
+    cids = [f"bc-{n}" for n in range(size + 5)]
+    for cid in cids:
+        result = ctx.sim.exchange.place_order(
+            NewOrder(ACCOUNT, core, Side.BUY, CoreOrderType.LIMIT, "0.01", "90.0", client_order_id=cid)
+        )
+        ctx.expect(result.ok, "the venue rests the case's orders", f"{result.message}")
     world = await World.open(ctx)
     wire = wire_of(ctx.adapter.dialect)
     execution = world.built.execution
     assert execution is not None
-    size = ctx.capabilities.max_batch_cancel
-    orders = [world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.01", price="90.0") for _ in range(size + 5)]
-    for order in orders:
-        await _rest(world, order)
+    orders = [world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.01", price="90.0", cid=cid) for cid in cids]
     mark, since = ctx.journal.mark(), world.sink.mark()
     command = BatchCancelOrders(
         instrument_id=orders[0].instrument_id, cancels=tuple(_cancel(o) for o in orders), ts_init=1

@@ -9,6 +9,7 @@ after the denials: anything the denials had sent would be in the journal before 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any
 
@@ -215,17 +216,26 @@ async def test_o15_order_matrix(ctx: CaseContext) -> None:
         not problems, "every unsupported combination denied, naming the feature", "; ".join(problems[:10])
     )
 
-    for order, flags, supported in combos:
-        if not supported:
-            continue
-        mark, since = ctx.journal.mark(), world.sink.mark()
-        await ctx.within(execution.submit_order(SubmitOrder(order=order, ts_init=1)), "submit_order returns")
+    # Declared combinations go out together (the venue's order quota is raised in the scenario);
+    # each is matched to its create by the client order id it carries.
+    declared = [(order, flags) for order, flags, supported in combos if supported]
+    mark, since = ctx.journal.mark(), world.sink.mark()
+    await ctx.within(
+        asyncio.gather(*(execution.submit_order(SubmitOrder(order=o, ts_init=1)) for o, _ in declared)),
+        "every declared submit returns",
+        timeout=20.0,
+    )
+    by_cid: dict[str, list[dict[str, Any]]] = {}
+    for entry in wire.creates(ctx, mark):
+        body = entry.json()
+        by_cid.setdefault(str(body.get(wire.f_cid)), []).append(body)
+    for order, flags in declared:
         label = f"{order.order_type.name}/{order.time_in_force.name}/{'+'.join(f.name for f in flags) or '-'}"
-        creates = wire.creates(ctx, mark)
+        creates = by_cid.get(order.client_order_id.value, [])
         if len(creates) != 1:
             problems.append(f"{label}: {len(creates)} create requests (want 1)")
             continue
-        problems.extend(f"{label}: {p}" for p in _wire_problems(wire, order, creates[0].json()))
+        problems.extend(f"{label}: {p}" for p in _wire_problems(wire, order, creates[0]))
         if world.events(OrderDenied, order.client_order_id, since):
             problems.append(f"{label}: denied although declared supported")
     ctx.expect(
