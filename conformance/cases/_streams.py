@@ -48,6 +48,7 @@ __all__ = [
     "sink_wait",
     "targets",
     "trade",
+    "trades",
     "wait_open",
 ]
 
@@ -195,14 +196,15 @@ async def connected_data(ctx: CaseContext, *, keys: bool = False) -> BuiltAdapte
 # -- stimuli ---------------------------------------------------------------------------------------
 
 
-def trade(ctx: CaseContext, target: Target, *, count: int = 1) -> list[str]:
-    """Make ``count`` trades on ``target`` now (the taker lifts the best asks); returns their ids.
+def trades(ctx: CaseContext, target: Target, *, count: int = 1) -> list[Any]:
+    """Make ``count`` trades on ``target`` now (the taker lifts the best asks); the venue's
+    ``TradeOccurred`` events, in venue order.
 
     All of them happen in one loop turn, so the venue may push them in one frame.
     """
     exchange = ctx.sim.exchange
     exchange.participant(TAKER)  # created on first use
-    ids: list[str] = []
+    found: list[Any] = []
     for _ in range(count):
         best_ask = exchange.book(target.ref, 1).asks[0][0]
         result = exchange.place_order(
@@ -216,11 +218,16 @@ def trade(ctx: CaseContext, target: Target, *, count: int = 1) -> list[str]:
                 time_in_force=TimeInForce.IOC,
             )
         )
-        trade_ids = [e.trade_id for e in result.events if type(e).__name__ == "TradeOccurred"]
-        if not result.ok or not trade_ids:
+        occurred = [e for e in result.events if type(e).__name__ == "TradeOccurred"]
+        if not result.ok or not occurred:
             raise CaseFailed(f"a trade on {target.ref} (case setup)", f"{result.message or 'no trade'}")
-        ids.extend(trade_ids)
-    return ids
+        found.extend(occurred)
+    return found
+
+
+def trade(ctx: CaseContext, target: Target, *, count: int = 1) -> list[str]:
+    """Make ``count`` trades on ``target`` now (see :func:`trades`); returns their venue ids."""
+    return [str(e.trade_id) for e in trades(ctx, target, count=count)]
 
 
 def private_order(ctx: CaseContext, target: Target) -> str:

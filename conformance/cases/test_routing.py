@@ -22,7 +22,7 @@ from adapters.model.data import (
     QuoteTick,
     TradeTick,
 )
-from adapters.model.enums import OrderSide, OrderType
+from adapters.model.enums import AggressorSide, OrderSide, OrderType
 from adapters.model.events import OrderAccepted, OrderCanceled, OrderFilled, OrderRejected, OrderUpdated
 from adapters.model.identifiers import ClientOrderId
 from adapters.model.orders import Order
@@ -37,6 +37,7 @@ from conformance.cases._streams import (
     sink_wait,
     targets,
     trade,
+    trades,
 )
 from conformance.harness.context import CaseContext
 from conformance.harness.dialects import facts_of
@@ -101,7 +102,8 @@ async def test_m01_data_frames_routed(ctx: CaseContext) -> None:
             await ctx.within(getattr(built.data, method)(iid), f"{method}() returns")
             wanted[kind.name] = model
     mark = ctx.journal.mark()
-    trade_ids = trade(ctx, target, count=3)
+    made = trades(ctx, target, count=3)
+    trade_ids = [str(e.trade_id) for e in made]
     topic = wire.trade_topic(target.symbol)
     frame = await ctx.wait_journal(
         lambda e: isinstance(e, WsFrame) and e.direction == "out" and f'"{topic}"' in e.text(),
@@ -113,6 +115,16 @@ async def test_m01_data_frames_routed(ctx: CaseContext) -> None:
         await sink_wait(ctx, built, _tick_of(trade_id), f"a TradeTick for trade {trade_id}", since=since)
     ticks = [str(p.trade_id) for p in built.sink.of_type(TradeTick, since) if p.instrument_id == iid]
     ctx.expect(ticks == trade_ids, f"TradeTicks {trade_ids}, in venue order, once each", f"{ticks}")
+    by_id = {str(p.trade_id): p for p in built.sink.of_type(TradeTick, since)}
+    aggressor = {Side.BUY: AggressorSide.BUYER, Side.SELL: AggressorSide.SELLER}
+    wrong = [
+        f"{e.trade_id}: {t.size} @ {t.price} {t.aggressor_side}, venue {e.qty} @ {e.price} {e.aggressor}"
+        for e in made
+        if (t := by_id[str(e.trade_id)]).price.value != e.price
+        or t.size.value != e.qty
+        or t.aggressor_side is not aggressor[e.aggressor]
+    ]
+    ctx.expect(not wrong, "each TradeTick has the venue's price, size and aggressor", "; ".join(wrong))
     for name, model in wanted.items():
         await sink_wait(
             ctx,
@@ -466,6 +478,20 @@ async def test_q02_order_rate_limit_is_not_a_rejection(ctx: CaseContext) -> None
     for entry in ctx.journal.entries(HttpEntry, mark, lambda e: e.path == wire.order_create_route):
         cid = str(orjson.loads(entry.body or b"{}").get(wire.order_client_id_field, ""))
         attempts.setdefault(cid, []).append(int(entry.response_json().get("retCode", -1)))
+    arrivals = sorted(
+        _arrival_ns(e)
+        for e in ctx.journal.entries(HttpEntry, mark, lambda e: e.path == wire.order_create_route)
+    )
+    quota = wire.order_create_per_s
+    busiest = max(
+        (len([t for t in arrivals[i:] if t - start < 1_000_000_000]) for i, start in enumerate(arrivals)),
+        default=0,
+    )
+    ctx.expect(
+        busiest <= quota,
+        f"the client paces order entry: at most {quota} order requests reach the venue in any second",
+        f"{busiest} arrived within one second",
+    )
     limit_code = facts_of(ctx.adapter.dialect).rate_limit_code
     refused = sum(codes.count(limit_code) for codes in attempts.values())
     ctx.notes.append(f"Q-02: {refused} attempts refused by the venue's quota, all retried")

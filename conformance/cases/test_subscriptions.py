@@ -87,7 +87,7 @@ async def test_s01_public_subscribe_and_ack(ctx: CaseContext) -> None:
     )
 
 
-@case("S-02", group="subscription", requires=execution())
+@case("S-02", group="subscription", requires=execution(), simulator=_QUIET)
 async def test_s02_private_subscribe_after_login_ack(ctx: CaseContext) -> None:
     """The execution client logs in once, subscribes every private topic only after the login ack,
     and connect() returns with all of them confirmed."""
@@ -95,6 +95,8 @@ async def test_s02_private_subscribe_after_login_ack(ctx: CaseContext) -> None:
     built = ctx.build(keys=True)
     client = built.execution
     ctx.expect(client is not None, "an execution client when built with keys", "the factory built none")
+    # A late login ack: a client that does not wait for it subscribes inside the delay.
+    ctx.sim.faults.arm({"kind": "delay_auth_ack", "seconds": 0.2}, channel="ws", op="auth", role="private")
     mark = ctx.journal.mark()
     await ctx.within(client.connect(), "the execution client connects")
     opens = ctx.journal.entries(WsOpen, mark, lambda e: e.path == wire.private_path)
