@@ -15,6 +15,7 @@ from adapters.bybit.common.consts import (
     BYBIT_API_KEY_ENV,
     BYBIT_API_SECRET_ENV,
     DEFAULT_RECV_WINDOW_MS,
+    DEFAULT_WS_AUTH_TIMEOUT_S,
     DEFAULT_WS_PING_INTERVAL_S,
 )
 from adapters.bybit.common.credential import Credential
@@ -46,6 +47,8 @@ class BybitConfig:
         recv_window_ms: ``X-BAPI-RECV-WINDOW`` of signed requests.
         http_timeout_s: per-attempt REST timeout.
         ws_ping_interval_s: text ping period on every socket.
+        ws_heartbeat_timeout_s: silence after which a socket counts as dead and is reconnected
+            (``None``: 1.5 ping intervals).
         max_retries: REST retries of retryable errors.
     """
 
@@ -58,6 +61,7 @@ class BybitConfig:
     recv_window_ms: int = DEFAULT_RECV_WINDOW_MS
     http_timeout_s: float = 10.0
     ws_ping_interval_s: float = DEFAULT_WS_PING_INTERVAL_S
+    ws_heartbeat_timeout_s: float | None = None
     max_retries: int = 3
 
     def __post_init__(self) -> None:
@@ -72,6 +76,8 @@ class BybitConfig:
             raise ValueError("product_types is empty: name at least one of spot, linear, inverse, option")
         if self.recv_window_ms <= 0 or self.http_timeout_s <= 0 or self.ws_ping_interval_s <= 0:
             raise ValueError("recv_window_ms, http_timeout_s and ws_ping_interval_s must be positive")
+        if self.ws_heartbeat_timeout_s is not None and self.ws_heartbeat_timeout_s <= 0:
+            raise ValueError("ws_heartbeat_timeout_s must be positive (or None for 1.5 ping intervals)")
 
     def urls(self) -> BybitUrls:
         """The URLs to use: the overrides when set, else the environment's."""
@@ -124,8 +130,20 @@ class BybitExecClientConfig(BybitConfig):
         account_id: the AccountId string events and reports carry.
         settle_coins: the settle coins to reconcile linear positions and orders for.
         reconcile_lookback_ms: how far back fills and closed orders are fetched on connect.
+        ws_auth_timeout_s: how long the private stream's login waits for its ack.
     """
 
     account_id: str = "BYBIT-UNIFIED"
     settle_coins: tuple[str, ...] = ("USDT", "USDC")
     reconcile_lookback_ms: int = 3 * 24 * 3600 * 1000
+    ws_auth_timeout_s: float = DEFAULT_WS_AUTH_TIMEOUT_S
+
+    def __post_init__(self) -> None:
+        """Check the shared settings, then the login timeout.
+
+        Raises:
+            ValueError: as :class:`BybitConfig`, or a non-positive ``ws_auth_timeout_s``.
+        """
+        BybitConfig.__post_init__(self)
+        if self.ws_auth_timeout_s <= 0:
+            raise ValueError("ws_auth_timeout_s must be positive")

@@ -38,7 +38,7 @@ from adapters.bybit.data_stream import BybitStreamRouter
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.providers import BybitInstrumentProvider
 from adapters.bybit.websocket.books import BookSequencer, LocalBook
-from adapters.bybit.websocket.client import BybitWebSocketClient
+from adapters.bybit.websocket.client import BybitWebSocketClient, WebSocketCreated
 from adapters.bybit.websocket.messages import topic_kline, topic_orderbook, topic_public_trade, topic_tickers
 from adapters.contract.errors import UnsupportedFeature
 from adapters.contract.sink import EventSink
@@ -71,12 +71,25 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         config: BybitDataClientConfig,
         *,
         clock_ns: Callable[[], int] = time.time_ns,
+        on_websocket_created: WebSocketCreated | None = None,
     ) -> None:
-        """Create the client (nothing connects until :meth:`connect`)."""
+        """Create the client (nothing connects until :meth:`connect`).
+
+        Args:
+            http: the shared REST client.
+            provider: the instruments subscriptions and requests resolve against.
+            urls: where the public streams are.
+            sink: where data, responses and errors go.
+            config: data settings.
+            clock_ns: stamps ``ts_init`` of parsed data.
+            on_websocket_created: called with every public socket client right after it is
+                created, before it connects (instrumentation, fault injection in tests).
+        """
         super().__init__(http, provider, sink, clock_ns)
         self._urls = urls
         self._config = config
         self._sockets: dict[BybitProductType, BybitWebSocketClient] = {}
+        self._on_websocket_created = on_websocket_created
         # topic -> the subscription kinds using it (a topic is dropped with its last kind)
         self._users: dict[str, set[str]] = defaultdict(set)
         # topic -> instruments whose pushes it carries (option trades share one topic per coin)
@@ -131,9 +144,12 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
                 self._urls.public_ws(product),
                 self._on_message,
                 ping_interval_s=self._config.ws_ping_interval_s,
+                heartbeat_timeout_s=self._config.ws_heartbeat_timeout_s,
                 on_reconnected=self._on_reconnected,
                 on_subscription_error=self._on_subscription_error,
             )
+            if self._on_websocket_created is not None:
+                self._on_websocket_created(ws)
             self._sockets[product] = ws
             await ws.connect()
         return ws

@@ -9,7 +9,8 @@ again (:class:`~adapters.bybit.execution_stream.OrderStreamHandler`).
 
 Commands never raise for a venue refusal: those become OrderRejected / OrderModifyRejected /
 OrderCancelRejected; unsupported combinations become OrderDenied before any traffic.
-Report generation lives in :mod:`adapters.bybit.execution_reports`.
+Report generation lives in :mod:`adapters.bybit.execution_reports`, cancels (and how an ambiguous
+cancel refusal is settled) in :mod:`adapters.bybit.execution_cancels`.
 """
 
 from __future__ import annotations
@@ -25,45 +26,37 @@ from adapters.bybit.common.enums import BybitProductType
 from adapters.bybit.common.mappings import (
     BYBIT_VENUE,
     make_instrument_id,
-    order_side_to_bybit,
     split_instrument_id,
 )
 from adapters.bybit.common.urls import BybitUrls
 from adapters.bybit.config import BybitExecClientConfig
-from adapters.bybit.execution_orders import amend_params, cancel_params, deny_reason, place_params
-from adapters.bybit.execution_reports import BybitExecutionReports
+from adapters.bybit.execution_cancels import BybitCancelCommands
+from adapters.bybit.execution_orders import amend_params, deny_reason, event_client_order_id, place_params
 from adapters.bybit.execution_stream import OrderStreamHandler, TrackedOrder
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.http.models import BybitExecution, BybitOrder, BybitPosition, BybitWalletBalance
 from adapters.bybit.http.parse_execution import parse_account_state, parse_position_status_report
 from adapters.bybit.http.query import (
-    BatchCancelParams,
     BatchPlaceParams,
-    CancelAllParams,
     WalletBalanceParams,
 )
 from adapters.bybit.providers import BybitInstrumentProvider
-from adapters.bybit.websocket.client import BybitWebSocketClient
+from adapters.bybit.websocket.client import BybitWebSocketClient, WebSocketCreated
 from adapters.bybit.websocket.messages import PRIVATE_TOPICS
 from adapters.contract.errors import FatalAdapterError, VenueError
 from adapters.contract.sink import EventSink
 from adapters.model.commands import (
-    BatchCancelOrders,
-    CancelAllOrders,
-    CancelOrder,
     ModifyOrder,
     SubmitOrder,
     SubmitOrderList,
 )
-from adapters.model.enums import OrderSide
 from adapters.model.events import (
-    OrderCancelRejected,
     OrderDenied,
     OrderModifyRejected,
     OrderRejected,
     OrderSubmitted,
 )
-from adapters.model.identifiers import AccountId, ClientId, ClientOrderId, Venue, VenueOrderId
+from adapters.model.identifiers import AccountId, ClientId, Venue, VenueOrderId
 from adapters.model.instruments import Instrument
 from adapters.model.orders import DEFAULT_STRATEGY_ID, DEFAULT_TRADER_ID, Order
 from adapters.model.reports import ExecutionMassStatus
@@ -73,7 +66,7 @@ __all__ = ["BybitExecutionClient"]
 log = logging.getLogger(__name__)
 
 
-class BybitExecutionClient(BybitExecutionReports):
+class BybitExecutionClient(BybitCancelCommands):
     """Implements the contract's ExecutionClient for Bybit unified accounts."""
 
     def __init__(
@@ -85,8 +78,19 @@ class BybitExecutionClient(BybitExecutionReports):
         config: BybitExecClientConfig,
         *,
         clock_ns: Callable[[], int] = time.time_ns,
+        on_websocket_created: WebSocketCreated | None = None,
     ) -> None:
         """Create the client (nothing connects until :meth:`connect`).
+
+        Args:
+            http: the shared REST client.
+            provider: the instruments orders are checked against.
+            urls: where the private stream is.
+            sink: where events and reports go.
+            config: execution settings.
+            clock_ns: stamps ``ts_init``/``ts_event`` of locally made events.
+            on_websocket_created: called with every private-stream client right after it is
+                created, before it connects (instrumentation, fault injection in tests).
 
         Raises:
             MissingCredentials: no key/secret in the config or the environment.
@@ -98,6 +102,7 @@ class BybitExecutionClient(BybitExecutionReports):
         self._sink = sink
         self.stream = OrderStreamHandler(sink, account_id, clock_ns)
         self._ws: BybitWebSocketClient | None = None
+        self._on_websocket_created = on_websocket_created
         self._connected = False
         self.last_mass_status: ExecutionMassStatus | None = None
 
@@ -139,8 +144,12 @@ class BybitExecutionClient(BybitExecutionReports):
             self._on_message,
             credential=self._credential,
             ping_interval_s=self._config.ws_ping_interval_s,
+            heartbeat_timeout_s=self._config.ws_heartbeat_timeout_s,
+            auth_timeout_s=self._config.ws_auth_timeout_s,
             on_reconnected=self._on_reconnected,
         )
+        if self._on_websocket_created is not None:
+            self._on_websocket_created(ws)
         self._ws = ws
         await ws.connect()
         for topic in PRIVATE_TOPICS:
@@ -357,7 +366,7 @@ class BybitExecutionClient(BybitExecutionReports):
             self._sink.on_event(
                 OrderModifyRejected(
                     instrument_id=command.instrument_id,
-                    client_order_id=_client_id(command, tracked),
+                    client_order_id=event_client_order_id(command, tracked),
                     venue_order_id=command.venue_order_id,
                     trader_id=command.trader_id,
                     strategy_id=command.strategy_id,
@@ -367,85 +376,6 @@ class BybitExecutionClient(BybitExecutionReports):
                     ts_init=self._clock_ns(),
                 )
             )
-
-    def _cancel_rejected(self, command: CancelOrder, reason: str) -> None:
-        tracked = self.stream.find(command.client_order_id, command.venue_order_id)
-        self._sink.on_event(
-            OrderCancelRejected(
-                instrument_id=command.instrument_id,
-                client_order_id=_client_id(command, tracked),
-                venue_order_id=command.venue_order_id or (tracked.venue_order_id if tracked else None),
-                trader_id=command.trader_id,
-                strategy_id=command.strategy_id,
-                account_id=self._account_id,
-                reason=reason,
-                ts_event=self._clock_ns(),
-                ts_init=self._clock_ns(),
-            )
-        )
-
-    async def cancel_order(self, command: CancelOrder) -> None:
-        """Cancel by client or venue id; OrderCanceled follows from the stream."""
-        self._require_connected()
-        try:
-            await self._http.http_cancel_order(cancel_params(command))
-        except VenueError as exc:
-            self._cancel_rejected(command, f"{exc.code}: {exc.message}")
-
-    async def cancel_all_orders(self, command: CancelAllOrders) -> None:
-        """Cancel every open order of the instrument (one side only: cancel those one by one)."""
-        self._require_connected()
-        symbol, product = split_instrument_id(command.instrument_id)
-        if command.order_side is OrderSide.NO_ORDER_SIDE:
-            await self._http.http_cancel_all(CancelAllParams(product, symbol=symbol))
-            return
-        side = order_side_to_bybit(command.order_side).value
-        reports = await self.generate_order_status_reports(command.instrument_id, open_only=True)
-        cancels = tuple(
-            CancelOrder(
-                instrument_id=command.instrument_id,
-                client_order_id=r.client_order_id,
-                venue_order_id=r.venue_order_id,
-                ts_init=command.ts_init,
-            )
-            for r in reports
-            if order_side_to_bybit(r.order_side).value == side
-        )
-        if cancels:
-            await self.batch_cancel_orders(
-                BatchCancelOrders(
-                    instrument_id=command.instrument_id, cancels=cancels, ts_init=command.ts_init
-                )
-            )
-
-    async def batch_cancel_orders(self, command: BatchCancelOrders) -> None:
-        """Cancel with cancel-batch, chunked by the venue's batch size; refusals per item."""
-        self._require_connected()
-        _, product = split_instrument_id(command.instrument_id)
-        size = 10 if product is BybitProductType.SPOT else 20
-        cancels = list(command.cancels)
-        for start in range(0, len(cancels), size):
-            chunk = cancels[start : start + size]
-            body = BatchCancelParams(product, [cancel_params(c, with_category=False) for c in chunk])
-            try:
-                results = await self._http.http_batch_cancel_orders(body)
-            except VenueError as exc:
-                for cancel in chunk:
-                    self._cancel_rejected(cancel, f"{exc.code}: {exc.message}")
-                continue
-            for cancel, result in zip(chunk, results, strict=False):
-                if result.code != 0:
-                    self._cancel_rejected(cancel, f"{result.code}: {result.msg}")
-
-
-def _client_id(command: ModifyOrder | CancelOrder, tracked: TrackedOrder | None) -> Any:
-    if command.client_order_id is not None:
-        return command.client_order_id
-    if tracked is not None:
-        return tracked.client_order_id
-    # Events need a client id: an order placed elsewhere is named by its venue id.
-    assert command.venue_order_id is not None
-    return ClientOrderId(command.venue_order_id.value)
 
 
 def _without_category(params: Any) -> Any:

@@ -8,6 +8,8 @@ with zero wire traffic. :func:`place_params` then builds the ``order/create`` bo
 
 from __future__ import annotations
 
+from typing import Any
+
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES, product_of_instrument_kind
 from adapters.bybit.common.enums import BybitProductType, BybitTriggerDirection
 from adapters.bybit.common.mappings import (
@@ -22,10 +24,11 @@ from adapters.bybit.http.query import AmendOrderParams, CancelOrderParams, Place
 from adapters.contract.capabilities import Flag
 from adapters.model.commands import CancelOrder, ModifyOrder
 from adapters.model.enums import OrderType, TriggerType
+from adapters.model.identifiers import ClientOrderId
 from adapters.model.instruments import Instrument
 from adapters.model.orders import Order
 
-__all__ = ["amend_params", "cancel_params", "deny_reason", "place_params"]
+__all__ = ["amend_params", "cancel_params", "deny_reason", "event_client_order_id", "place_params"]
 
 _LIMIT_PRICED = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED})
 
@@ -126,3 +129,15 @@ def cancel_params(command: CancelOrder, *, with_category: bool = True) -> Cancel
         if command.client_order_id and not command.venue_order_id
         else None,
     )
+
+
+def event_client_order_id(command: ModifyOrder | CancelOrder, tracked: Any) -> ClientOrderId:
+    """The client id a refusal event of ``command`` carries: the command's, else the tracked
+    order's (``tracked``, a ``TrackedOrder`` or ``None``), else the venue id (an order placed
+    elsewhere)."""
+    if command.client_order_id is not None:
+        return command.client_order_id
+    if tracked is not None:
+        return ClientOrderId(str(tracked.client_order_id))
+    assert command.venue_order_id is not None
+    return ClientOrderId(command.venue_order_id.value)

@@ -15,6 +15,7 @@ from adapters.bybit.common.enums import BybitProductType
 from adapters.bybit.common.mappings import BYBIT_VENUE, make_instrument_id, split_instrument_id
 from adapters.bybit.config import BybitExecClientConfig
 from adapters.bybit.http.client import BybitHttpClient
+from adapters.bybit.http.models import BybitOrder
 from adapters.bybit.http.parse_execution import (
     is_trade_execution,
     parse_fill_report,
@@ -97,6 +98,19 @@ class BybitExecutionReports:
         venue_order_id: VenueOrderId | None = None,
     ) -> OrderStatusReport | None:
         """The venue's view of one order (open orders first, then history), or ``None``."""
+        order = await self._venue_order(instrument_id, client_order_id, venue_order_id)
+        if order is None:
+            return None
+        instrument = self._provider.get(instrument_id)
+        return parse_order_status_report(order, instrument, self._account_id, self._clock_ns())
+
+    async def _venue_order(
+        self,
+        instrument_id: InstrumentId,
+        client_order_id: ClientOrderId | None = None,
+        venue_order_id: VenueOrderId | None = None,
+    ) -> BybitOrder | None:
+        """The venue's raw record of one order by venue id (else client id), or ``None``."""
         symbol, product = split_instrument_id(instrument_id)
         ids = {
             "order_id": venue_order_id.value if venue_order_id else None,
@@ -107,10 +121,7 @@ class BybitExecutionReports:
             orders = await self._http.http_get_order_history(
                 OrderHistoryParams(product, symbol=symbol, **ids), max_pages=1
             )
-        instrument = self._provider.get(instrument_id)
-        if not orders:
-            return None
-        return parse_order_status_report(orders[0], instrument, self._account_id, self._clock_ns())
+        return orders[0] if orders else None
 
     async def generate_order_status_reports(
         self,

@@ -19,6 +19,7 @@ from adapters.bybit.data import BybitDataClient
 from adapters.bybit.execution import BybitExecutionClient
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.providers import BybitInstrumentProvider
+from adapters.bybit.websocket.client import WebSocketCreated
 from adapters.contract.capabilities import Capabilities, Product
 from adapters.contract.errors import FatalAdapterError
 from adapters.contract.factory import AdapterClients, Credentials, Endpoints
@@ -44,6 +45,40 @@ class BybitAdapterFactory:
     name: str = "bybit"
     version: str = "0.1.0"
     capabilities: Capabilities = BYBIT_CAPABILITIES
+    _on_websocket_created: WebSocketCreated | None = None
+
+    def __init__(self, *, on_websocket_created: WebSocketCreated | None = None) -> None:
+        """Create the factory.
+
+        Args:
+            on_websocket_created: passed to every data and execution client built: called with
+                each socket client (public or private, see ``is_private``) right after it is
+                created, before it connects.
+        """
+        self._on_websocket_created = on_websocket_created
+
+    def conformance_config(
+        self, heartbeat_interval_s: float | None = None, auth_timeout_s: float | None = None
+    ) -> Mapping[str, Any]:
+        """The config :meth:`create` accepts for the conformance suite's short timing cases.
+
+        Args:
+            heartbeat_interval_s: the client ping period on every socket (``ws_ping_interval_s``).
+                The loss deadline is set to three intervals rather than the default 1.5: at a
+                0.2 s interval, one late pong on a busy event loop would otherwise read as a
+                dead connection.
+            auth_timeout_s: how long the private login waits for its ack (``ws_auth_timeout_s``).
+
+        Returns:
+            Only the keys for the arguments given (an empty mapping when none is).
+        """
+        config: dict[str, Any] = {}
+        if heartbeat_interval_s is not None:
+            config["ws_ping_interval_s"] = heartbeat_interval_s
+            config["ws_heartbeat_timeout_s"] = 3 * heartbeat_interval_s
+        if auth_timeout_s is not None:
+            config["ws_auth_timeout_s"] = auth_timeout_s
+        return config
 
     def create(
         self,
@@ -60,7 +95,24 @@ class BybitAdapterFactory:
             sink: where every client publishes.
             config: options of :class:`~adapters.bybit.config.BybitExecClientConfig` /
                 :class:`~adapters.bybit.config.BybitDataClientConfig` (``product_types``,
-                ``settle_coins``, ``recv_window_ms``...).
+                ``settle_coins``, ``recv_window_ms``, ``ws_ping_interval_s``...).
+
+        Raises:
+            FatalAdapterError: an unknown config key or a bad value.
+        """
+        hook = self._on_websocket_created
+        return self.build(endpoints, credentials, sink, config, on_websocket_created=hook)
+
+    def build(
+        self,
+        endpoints: Endpoints,
+        credentials: Credentials | None,
+        sink: EventSink,
+        config: Mapping[str, Any] | None = None,
+        *,
+        on_websocket_created: WebSocketCreated | None = None,
+    ) -> AdapterClients:
+        """:meth:`create` with an explicit socket hook (see :meth:`__init__`) for this build only.
 
         Raises:
             FatalAdapterError: an unknown config key or a bad value.
@@ -94,8 +146,13 @@ class BybitAdapterFactory:
             timeout_s=data_config.http_timeout_s,
         )
         provider = BybitInstrumentProvider(http, data_config.product_types)
-        data = BybitDataClient(http, provider, urls, sink, data_config)
-        execution = BybitExecutionClient(http, provider, urls, sink, exec_config) if credential else None
+        hook = on_websocket_created
+        data = BybitDataClient(http, provider, urls, sink, data_config, on_websocket_created=hook)
+        execution = (
+            BybitExecutionClient(http, provider, urls, sink, exec_config, on_websocket_created=hook)
+            if credential
+            else None
+        )
         return AdapterClients(provider=provider, data=data, execution=execution)
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "BYBIT_API_KEY_ENV",
     "BYBIT_API_SECRET_ENV",
     "DEFAULT_RECV_WINDOW_MS",
+    "DEFAULT_WS_AUTH_TIMEOUT_S",
     "DEFAULT_WS_PING_INTERVAL_S",
     "EXECUTION_LIST_MAX_LIMIT",
     "INSTRUMENTS_INFO_MAX_LIMIT",
@@ -40,6 +41,10 @@ DEFAULT_RECV_WINDOW_MS: Final = 5000
 
 #: §7.3 / §7.8: clients ping every 18-20 s; Bybit drops idle sockets after ~10 minutes.
 DEFAULT_WS_PING_INTERVAL_S: Final = 20.0
+
+#: How long a WS login waits for its ack (§7.2 acks come back within milliseconds; 5 s covers a
+#: slow link without leaving a dead connection unnoticed for long).
+DEFAULT_WS_AUTH_TIMEOUT_S: Final = 5.0
 
 #: §7.2: ``expires`` must be in the future; pybit adds 1000 ms, we leave more slack for slow links.
 WS_AUTH_EXPIRES_MS: Final = 10_000

@@ -5,7 +5,7 @@ One :class:`BybitWebSocketClient` per socket: a public one per category
 ``auth`` op before any subscription). Bybit specifics configured here:
 
 - a text ``{"op":"ping"}`` every 20 s (plus protocol pings), pongs recognised in every per-socket
-  shape and never delivered as data;
+  shape and never delivered as data; the venue's own text ping answered with ``{"op":"pong"}``;
 - subscribe/unsubscribe with a ``req_id`` the venue echoes, restore in chunks of 10 topics;
 - the auth message signed afresh for every (re)connection, so ``expires`` is always in the future.
 
@@ -19,7 +19,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from adapters.bybit.common.consts import DEFAULT_WS_PING_INTERVAL_S, WS_AUTH_EXPIRES_MS, WS_SUBSCRIBE_CHUNK
+from adapters.bybit.common.consts import (
+    DEFAULT_WS_AUTH_TIMEOUT_S,
+    DEFAULT_WS_PING_INTERVAL_S,
+    WS_AUTH_EXPIRES_MS,
+    WS_SUBSCRIBE_CHUNK,
+)
 from adapters.bybit.common.credential import Credential
 from adapters.bybit.websocket.messages import (
     PING_MESSAGE,
@@ -27,15 +32,19 @@ from adapters.bybit.websocket.messages import (
     parse_auth_ack,
     parse_subscription_ack,
     subscribe_message,
+    text_ping_reply,
     unsubscribe_message,
 )
 from adapters.network.auth import AuthSpec
 from adapters.network.heartbeat import HeartbeatConfig
 from adapters.network.websocket import SubscriptionCodec, WebSocketClient, WebSocketConfig
 
-__all__ = ["BybitWebSocketClient", "bybit_codec"]
+__all__ = ["BybitWebSocketClient", "WebSocketCreated", "bybit_codec"]
 
 Handler = Callable[[dict[str, Any]], Awaitable[None] | None]
+WebSocketCreated = Callable[["BybitWebSocketClient"], None]
+"""A hook the data and execution clients call with each socket client they create, before it
+connects (see their ``on_websocket_created``)."""
 
 
 def bybit_codec() -> SubscriptionCodec:
@@ -60,6 +69,7 @@ class BybitWebSocketClient:
         ping_interval_s: float = DEFAULT_WS_PING_INTERVAL_S,
         heartbeat_timeout_s: float | None = None,
         connect_timeout_s: float = 10.0,
+        auth_timeout_s: float = DEFAULT_WS_AUTH_TIMEOUT_S,
         on_reconnected: Callable[[], Awaitable[None] | None] | None = None,
         on_subscription_error: Callable[[str, str], Awaitable[None] | None] | None = None,
         clock_ms: Callable[[], int] | None = None,
@@ -74,6 +84,7 @@ class BybitWebSocketClient:
             heartbeat_timeout_s: silence after which the connection counts as dead
                 (default: 1.5 ping intervals).
             connect_timeout_s: handshake limit.
+            auth_timeout_s: how long a login waits for its ack before the connection fails.
             on_reconnected: called after a reconnect, before the subscriptions are restored.
             on_subscription_error: called with ``(topic, message)`` when the venue refuses a topic.
             clock_ms: the clock ``expires`` is computed from (wall clock by default).
@@ -91,25 +102,31 @@ class BybitWebSocketClient:
             url=url,
             connect_timeout_s=connect_timeout_s,
             heartbeat=heartbeat,
+            text_ping_reply=text_ping_reply,
             is_pong=is_pong,
         )
         self._ws = WebSocketClient(
             config,
             handler=handler,
-            auth=self._auth_spec() if credential is not None else None,
+            auth=self._auth_spec(auth_timeout_s) if credential is not None else None,
             codec=bybit_codec(),
             on_reconnected=on_reconnected,
             on_subscription_error=on_subscription_error,
         )
 
-    def _auth_spec(self) -> AuthSpec:
+    def _auth_spec(self, timeout_s: float) -> AuthSpec:
         credential = self._credential
         assert credential is not None
 
         async def build() -> dict[str, Any]:
             return credential.ws_auth_message(self._clock_ms() + WS_AUTH_EXPIRES_MS)
 
-        return AuthSpec(build=build, parse_ack=parse_auth_ack)
+        return AuthSpec(build=build, parse_ack=parse_auth_ack, timeout_s=timeout_s)
+
+    @property
+    def is_private(self) -> bool:
+        """True for the logged-in private stream, False for a public socket."""
+        return self._credential is not None
 
     @property
     def inner(self) -> WebSocketClient:

@@ -29,6 +29,7 @@ __all__ = [
     "parse_auth_ack",
     "parse_subscription_ack",
     "subscribe_message",
+    "text_ping_reply",
     "topic_kline",
     "topic_orderbook",
     "topic_public_trade",
@@ -82,6 +83,24 @@ def is_pong(message: Any) -> bool:
     if not isinstance(message, dict):
         return message == "pong"
     return message.get("ret_msg") == "pong" or message.get("op") == "pong"
+
+
+def text_ping_reply(message: Any) -> dict[str, Any] | None:
+    """The pong for a text ping the *venue* sent (``{"op":"ping"}``), or ``None`` for anything else.
+
+    Only a ping is answered, never a pong: the public sockets' pong is ``op:"ping"`` too, told
+    apart by ``ret_msg:"pong"`` (and its ``success`` flag) - answering it would start a ping-pong
+    loop. The reply is the private socket's pong shape (``op:"pong"``), echoing ``req_id`` when
+    the ping carried one so the venue can pair them (§7.3).
+    """
+    if not isinstance(message, dict) or message.get("op") != "ping" or "topic" in message:
+        return None
+    if message.get("ret_msg") == "pong" or "success" in message:
+        return None
+    reply: dict[str, Any] = {"op": "pong"}
+    if message.get("req_id") not in (None, ""):
+        reply["req_id"] = message["req_id"]
+    return reply
 
 
 def parse_subscription_ack(message: Any) -> SubscriptionAck | None:
