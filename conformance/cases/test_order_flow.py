@@ -279,32 +279,46 @@ async def test_o05_limit_gtc_acknowledged(ctx: CaseContext) -> None:
 
 @case("O-06", group="order_flow", requires=_LINEAR, simulator=WORLD)
 async def test_o06_partial_fills_and_cancel(ctx: CaseContext) -> None:
-    """A resting BUY 1 @ 99.5 fills 0.4 then 0.6 as maker; another fills 0.3 and is canceled."""
+    """BUY 1 @ 100.5 takes 0.4 @ 100.0, rests, then fills 0.6 @ 100.5 as maker: PARTIALLY_FILLED
+    then FILLED with the venue's weighted average; another fills 0.3 and is canceled."""
     from adapters.model.commands import CancelOrder
 
     world = await World.open(ctx)
+    execution = world.built.execution
+    assert execution is not None
+    inst = world.instrument(LIN).instrument_id
+    world.set_book(LIN, asks=[("100.0", "0.4"), ("102.0", "5")])
     since = world.sink.mark()
-    first = world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "1", price="99.5")
+    first = world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "1", price="100.5")
     await ctx.within(_submit(world, first), "submit_order returns")
-    await world.event(OrderAccepted, first.client_order_id, since=since)
-    for qty in ("0.4", "0.6"):
-        world.trade_against(LIN, "SELL", qty)
+    await _fills_then_state(world, first.client_order_id, 1, since)
+    partial = await ctx.within(
+        execution.generate_order_status_report(inst, first.client_order_id), "the order's status report"
+    )
+    ctx.expect(
+        partial is not None
+        and partial.order_status.name == "PARTIALLY_FILLED"
+        and partial.leaves_qty == Decimal("0.6")
+        and partial.avg_px == Decimal("100.0"),
+        "PARTIALLY_FILLED, leaves 0.6, avg_px 100.0",
+        f"{partial}",
+    )
+    world.trade_against(LIN, "SELL", "0.6")
     fills = await _fills_then_state(world, first.client_order_id, 2, since)
     _check_fills(world, LIN, first.client_order_id, fills)
     ctx.expect(
-        all(f.liquidity_side is LiquiditySide.MAKER for f in fills),
-        "MAKER fills",
-        [f.liquidity_side.name for f in fills],
+        fills[-1].liquidity_side is LiquiditySide.MAKER,
+        "the resting part fills as MAKER",
+        fills[-1].liquidity_side.name,
     )
+    venue_order = world.venue.order(ACCOUNT, str(fills[0].venue_order_id))
+    venue_avg = venue_order.cum_value / venue_order.filled_qty
     report = await ctx.within(
-        world.built.execution.generate_order_status_report(
-            world.instrument(LIN).instrument_id, first.client_order_id
-        ),
-        "the order's status report",
+        execution.generate_order_status_report(inst, first.client_order_id), "the order's status report"
     )
     ctx.expect(
-        report is not None and report.order_status.name == "FILLED" and report.avg_px == Decimal("99.5"),
-        "FILLED, avg_px 99.5",
+        report is not None and report.order_status.name == "FILLED" and report.avg_px == venue_avg,
+        f"FILLED, avg_px {venue_avg} (the venue's weighted average)",
         f"{report}",
     )
 

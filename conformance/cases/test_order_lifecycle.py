@@ -41,7 +41,7 @@ from conformance.harness.context import CaseContext
 from conformance.harness.registry import Requirement, case
 from conformance.harness.requirements import execution, product
 from simulator.server import HttpMatch, RetCode, SubscriptionMatch
-from simulator.server.journal.entries import WsClose
+from simulator.server.journal.entries import WsClose, WsFrame
 
 LIN = "linear:BTCUSDT"
 _LINEAR = execution() & product(Product.LINEAR)
@@ -407,17 +407,24 @@ async def test_o24_fill_dedup(ctx: CaseContext) -> None:
 
 @case("O-25", group="order_flow", requires=_LINEAR, simulator=WORLD)
 async def test_o25_stale_frames(ctx: CaseContext) -> None:
-    """The order's 'New' push held back until after its 'Filled' push: no OrderAccepted after the fill."""
+    """The order's 'New' push arrives after its fill: no OrderAccepted after the terminal state."""
     world = await World.open(ctx)
     execution = world.built.execution
     assert execution is not None
     world.set_book(LIN, asks=[("100.0", "5")])
+    # The order's first push ('New') goes out late, after the fill's order, execution, position
+    # and wallet pushes: a client that has closed the order must not reopen it.
     topic = wire_of(ctx.adapter.dialect).extra["order_topic"]
-    ctx.sim.faults.arm({"kind": "reorder_message"}, channel="ws", op="push", topic=topic, role="private")
-    since = world.sink.mark()
+    fault = ctx.sim.faults.arm(
+        {"kind": "delay_message", "seconds": 0.3}, channel="ws", op="push", topic=topic, role="private"
+    )
+    mark, since = ctx.journal.mark(), world.sink.mark()
     order = world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.5", price="100.0")
     await ctx.within(execution.submit_order(SubmitOrder(order=order, ts_init=1)), "submit_order returns")
     await world.event(OrderFilled, order.client_order_id, since=since)
+    await ctx.wait_journal(
+        lambda e: isinstance(e, WsFrame) and e.fault == fault.name, "the held-back push goes out", since=mark
+    )
     await _sentinel(world)
     names = world.names(order.client_order_id, since)
     filled_at = names.index("OrderFilled")

@@ -79,6 +79,10 @@ async def test_rs01_open_orders_on_connect(ctx: CaseContext) -> None:
             ),
             "instrument": (report.instrument_id, inst.instrument_id),
         }
+        # The part-filled SELL's limit is 100.0 but it traded at 100.5: avg_px is the fills', not the limit.
+        venue_avg = venue_order.cum_value / venue_order.filled_qty if venue_order.filled_qty else None
+        if venue_avg is not None and report.avg_px != venue_avg:
+            problems.append(f"{label}: avg_px {report.avg_px} != {venue_avg}")
         want_type = OrderType.STOP_MARKET if venue_order.trigger_price is not None else OrderType.LIMIT
         checks["type"] = (report.order_type, want_type)
         problems += [f"{label}: {k} {got!r} != {want!r}" for k, (got, want) in checks.items() if got != want]
