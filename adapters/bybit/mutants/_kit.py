@@ -7,11 +7,10 @@ in :data:`REGISTERED`. The factory builds the real Bybit clients with
 :class:`Target`, which reaches the pieces a fault lives in: the shared REST client, every
 WebSocket client as it is created (public and private), and the event stream to the sink.
 
-The adapter has no seam for "a socket was just created", so :meth:`Target.on_websocket` installs
-one per instance: the client object's class is swapped for a one-off subclass whose ``_ws`` /
-``_sockets`` attribute is a property that applies the change when the client stores a new socket
-(before it connects). Nothing is patched at class or module level: the unmutated adapter in the
-same process is untouched.
+:meth:`Target.on_websocket` uses the adapter's own seam for "a socket was just created": the
+factory passes ``on_websocket_created`` to the data and execution clients, which call it with each
+socket client before it connects. Nothing is patched at class or module level: the unmutated
+adapter in the same process is untouched.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from adapters.bybit.factories import BybitAdapterFactory
+from adapters.bybit.websocket.client import BybitWebSocketClient
 from adapters.contract.factory import AdapterClients, Credentials, Endpoints
 from adapters.contract.sink import EventSink
 from adapters.network.http import HttpClient
@@ -69,42 +69,25 @@ def _same(value: Any) -> Any:
     return value
 
 
-class _HookedSockets(dict):  # type: ignore[type-arg]
-    """The data client's socket table: a stored socket is changed before it connects."""
+class _SocketHooks:
+    """The ``on_websocket_created`` of one mutant build: applies each registered change."""
 
-    def __init__(self, items: Mapping[Any, Any], change: Callable[[Any], None]) -> None:
-        super().__init__()
-        self._change = change
-        for key, value in items.items():
-            self[key] = value
+    def __init__(self) -> None:
+        self.changes: list[tuple[WsChange, bool, bool]] = []
 
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._change(value)
-        super().__setitem__(key, value)
-
-
-def _hook_attribute(obj: Any, attr: str, on_set: Callable[[Any], Any]) -> None:
-    """Make ``obj.attr = v`` store ``on_set(v)`` (this instance only, via a one-off subclass)."""
-    store = f"_mutant_{attr}"
-
-    def get(self: Any) -> Any:
-        return self.__dict__.get(store)
-
-    def put(self: Any, value: Any) -> None:
-        self.__dict__[store] = on_set(value)
-
-    current = obj.__dict__.pop(attr, None)
-    cls = type(obj)
-    obj.__class__ = type(cls.__name__, (cls,), {attr: property(get, put), "__module__": cls.__module__})
-    setattr(obj, attr, current)
+    def __call__(self, bybit_ws: BybitWebSocketClient) -> None:
+        for change, public, private in self.changes:
+            if private if bybit_ws.is_private else public:
+                change(bybit_ws.inner)
 
 
 class Target:
     """The clients of one mutant build, and the hooks to change them."""
 
-    def __init__(self, clients: AdapterClients, sink: EventSink) -> None:
+    def __init__(self, clients: AdapterClients, sink: EventSink, sockets: _SocketHooks) -> None:
         self.clients = clients
         self.sink = sink
+        self._sockets = sockets
 
     @property
     def http(self) -> Any:
@@ -133,16 +116,9 @@ class Target:
             private: on the execution client's private socket.
         """
 
-        def apply(bybit_ws: Any) -> Any:
-            if bybit_ws is not None:
-                change(bybit_ws.inner)
-            return bybit_ws
-
-        data, execution = self.clients.data, self.clients.execution
-        if public:
-            _hook_attribute(data, "_sockets", lambda table: _HookedSockets(table or {}, apply))
-        if private and execution is not None:
-            _hook_attribute(execution, "_ws", apply)
+        # The clients create their sockets in connect()/subscribe, after the mutant's change is
+        # registered here, so every socket of the build gets it.
+        self._sockets.changes.append((change, public, private))
 
 
 class MutantFactory(BybitAdapterFactory):
@@ -172,8 +148,9 @@ class MutantFactory(BybitAdapterFactory):
         """Build the real Bybit clients (see the base class), then apply the mutant's one change."""
         if self._rewrite_event is not None or self._rewrite_data is not None:
             sink = RewritingSink(sink, self._rewrite_event, self._rewrite_data)
-        clients = super().create(endpoints, credentials, sink, config)
-        self._mutate(Target(clients, sink))
+        sockets = _SocketHooks()
+        clients = self.build(endpoints, credentials, sink, config, on_websocket_created=sockets)
+        self._mutate(Target(clients, sink, sockets))
         return clients
 
 
@@ -219,4 +196,3 @@ def mutant(
 
 def unchanged(target: Target) -> None:
     """For mutants whose whole fault is in ``rewrite_event``."""
-
