@@ -27,6 +27,8 @@ __all__ = ["CertificationError", "run_certification"]
 
 _PLUGIN_ENTRY_POINT: Final = "venuekit_conformance"
 _CASES_PACKAGE: Final = "conformance.cases"
+#: The suite's own pytest configuration (see the file for why the host's is not used).
+_CERTIFY_INI: Final = Path(__file__).with_name("certify.ini")
 
 
 class CertificationError(Exception):
@@ -103,6 +105,7 @@ def run_certification(
             group, nothing selected); ``exit_code`` is pytest's.
     """
     args = ["--pyargs", _CASES_PACKAGE, f"--adapter={adapter_spec}", "-p", "no:cacheprovider"]
+    args += ["-c", str(_CERTIFY_INI), "--rootdir", str(Path.cwd())]
     # The kit is imported already (we are running), so pytest cannot rewrite its asserts; the cases
     # judge with ctx.expect, not bare asserts, and a host's filterwarnings=error must not stop the run.
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]

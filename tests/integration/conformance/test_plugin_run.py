@@ -163,6 +163,19 @@ def test_venuekit_certify_exits_by_verdict_and_writes_artifacts(tmp_path: Path) 
     assert "unknown group 'nope'" in unknown.stdout
 
 
+def test_venuekit_certify_ignores_the_host_directorys_pytest_config(tmp_path: Path) -> None:
+    """A repository's strict pytest config (options of plugins that are not loaded, warnings as
+    errors) must not stop a certification run from inside it."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = --strict-config --strict-markers\nno_such_plugin_option = 1\n"
+        "filterwarnings = error\n",
+        encoding="utf-8",
+    )
+    run = _run(tmp_path, "certify", "--adapter", "toy_adapter:good", "-k", "H-07", module="venuekit")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1/1 passed, 0 failed" in run.stdout
+
+
 def test_run_certification_returns_the_report_and_limits_groups(tmp_path: Path) -> None:
     code = (
         "import json\n"
