@@ -39,8 +39,9 @@ __all__ = [
     "scenario",
 ]
 
-#: Where the conformance scenarios live (a source checkout's ``scenarios/conformance``).
-SCENARIOS: Final = Path(__file__).resolve().parents[2] / "scenarios" / "conformance"
+#: Where the conformance scenarios live: shipped in the package, so an installed suite finds them
+#: (``scenarios/conformance`` in a source checkout links here).
+SCENARIOS: Final = Path(__file__).resolve().parents[1] / "scenarios"
 #: The venue account the suite's API key trades for.
 ACCOUNT: Final = "trader"
 
