@@ -22,9 +22,15 @@ import orjson
 
 from adapters.contract import Product
 from adapters.contract.sink import Record
+from adapters.model.data import TradeTick
+from adapters.model.enums import OrderSide
+from adapters.model.enums import OrderType as ModelOrderType
+from adapters.model.identifiers import ClientOrderId
+from adapters.model.orders import Order
 from conformance.harness.adapter import BuiltAdapter
 from conformance.harness.context import DEFAULT_WAIT_S, CaseContext
 from conformance.harness.outcome import CaseFailed
+from conformance.harness.registry import Requirement
 from simulator.core.commands import NewOrder
 from simulator.core.enums import OrderType, Side, TimeInForce
 from simulator.scenario import default_scenario_path, load_scenario
@@ -35,6 +41,7 @@ __all__ = [
     "TAKER",
     "StreamFacts",
     "Target",
+    "both",
     "connected_data",
     "drop_private",
     "drop_public",
@@ -43,10 +50,12 @@ __all__ = [
     "frames_of",
     "instrument_of",
     "ledger",
+    "limit_order",
     "private_order",
     "quiet",
     "sink_wait",
     "targets",
+    "tick_of",
     "trade",
     "trades",
     "wait_open",
@@ -365,3 +374,29 @@ async def sink_wait(
         return await built.sink.wait_for(lambda r: predicate(r.payload), timeout, since=since)
     except AssertionError as exc:  # RecordingSink's WaitTimeout
         raise CaseFailed(expected, str(exc)) from None
+
+
+def tick_of(trade_id: str) -> Callable[[Any], bool]:
+    """A sink-payload predicate: the TradeTick of venue trade ``trade_id``."""
+    return lambda p: isinstance(p, TradeTick) and str(p.trade_id) == trade_id
+
+
+def both(*requirements: Requirement) -> Requirement:
+    """A requirement that holds when every one of ``requirements`` does."""
+    return Requirement(
+        " and ".join(r.description for r in requirements),
+        lambda caps: all(r.holds(caps) for r in requirements),
+    )
+
+
+def limit_order(instrument: Any, cid: str, side: OrderSide, price: Decimal, qty: Decimal) -> Order:
+    """A GTC limit order for the adapter's ``instrument`` (price and size at its precision)."""
+    return Order(
+        instrument_id=instrument.instrument_id,
+        client_order_id=ClientOrderId(cid),
+        order_side=side,
+        order_type=ModelOrderType.LIMIT,
+        quantity=instrument.make_qty(qty),
+        price=instrument.make_price(price),
+        ts_init=1,
+    )

@@ -15,15 +15,14 @@ from typing import Any
 
 from adapters.contract import DataKind, Product
 from adapters.model.commands import SubmitOrder
-from adapters.model.data import OrderBookDeltas, TradeTick
-from adapters.model.enums import BookAction, OrderSide, OrderType
+from adapters.model.data import OrderBookDeltas
+from adapters.model.enums import BookAction, OrderSide
 from adapters.model.events import OrderAccepted, OrderFilled
-from adapters.model.identifiers import ClientOrderId
-from adapters.model.orders import Order
 from adapters.model.reports import FillReport
 from conformance.cases._streams import (
     TAKER,
     Target,
+    both,
     connected_data,
     drop_private,
     drop_public,
@@ -32,16 +31,18 @@ from conformance.cases._streams import (
     frames_of,
     instrument_of,
     ledger,
+    limit_order,
     private_order,
     quiet,
     sink_wait,
     targets,
+    tick_of,
     trade,
     wait_open,
 )
 from conformance.harness.barrier import assert_nothing, barrier
 from conformance.harness.context import CaseContext
-from conformance.harness.registry import Requirement, case
+from conformance.harness.registry import case
 from conformance.harness.requirements import data, execution
 from simulator.core.commands import NewOrder
 from simulator.core.enums import OrderType as VenueOrderType
@@ -52,17 +53,6 @@ from simulator.server.journal.entries import SubscriptionEntry, WsClose, WsFrame
 _TRADES = data(DataKind.TRADE_TICKS)
 _BOOKS = data(DataKind.ORDER_BOOK_DELTAS)
 _QUIET = quiet()
-
-
-def _both(*requirements: Requirement) -> Requirement:
-    return Requirement(
-        " and ".join(r.description for r in requirements),
-        lambda caps: all(r.holds(caps) for r in requirements),
-    )
-
-
-def _tick_of(trade_id: str) -> Any:
-    return lambda p: isinstance(p, TradeTick) and str(p.trade_id) == trade_id
 
 
 def _show(entries: list[Any]) -> str:
@@ -103,7 +93,7 @@ async def _drop_restores_and_resumes(ctx: CaseContext, code: int | None) -> None
     ctx.expect(built.data.is_connected, "the data client still reports connected", "is_connected is False")
     since = built.sink.mark()
     trade_ids = trade(ctx, target)
-    await sink_wait(ctx, built, _tick_of(trade_ids[0]), "data resumes after the reconnect", since=since)
+    await sink_wait(ctx, built, tick_of(trade_ids[0]), "data resumes after the reconnect", since=since)
 
 
 @case("RC-01", group="reconnect", requires=_TRADES, simulator=_QUIET)
@@ -179,7 +169,7 @@ async def test_rc03_reauthenticate_before_private_restore(ctx: CaseContext) -> N
     )
 
 
-@case("RC-04", group="reconnect", requires=_both(_TRADES, _BOOKS), simulator=_QUIET)
+@case("RC-04", group="reconnect", requires=both(_TRADES, _BOOKS), simulator=_QUIET)
 async def test_rc04_restore_public_channels(ctx: CaseContext) -> None:
     """Three public topics confirmed, then a drop: each is subscribed exactly once on the new
     connection (counted up to a sentinel subscribe), and data resumes."""
@@ -210,10 +200,10 @@ async def test_rc04_restore_public_channels(ctx: CaseContext) -> None:
     )
     since = built.sink.mark()
     trade_ids = trade(ctx, b)
-    await sink_wait(ctx, built, _tick_of(trade_ids[0]), f"trades of {b.symbol} resume", since=since)
+    await sink_wait(ctx, built, tick_of(trade_ids[0]), f"trades of {b.symbol} resume", since=since)
 
 
-@case("RC-05", group="reconnect", requires=_both(_TRADES, _BOOKS), simulator=_QUIET)
+@case("RC-05", group="reconnect", requires=both(_TRADES, _BOOKS), simulator=_QUIET)
 async def test_rc05_skip_unsubscribed_channels(ctx: CaseContext) -> None:
     """Trades of A and B, then A unsubscribed, then a drop: the new connection carries B, never A.
 
@@ -451,18 +441,6 @@ async def test_rc10_books_reset_after_reconnect(ctx: CaseContext) -> None:
     )
 
 
-def _order(instrument: Any, cid: str, side: OrderSide, price: Decimal, qty: Decimal) -> Order:
-    return Order(
-        instrument_id=instrument.instrument_id,
-        client_order_id=ClientOrderId(cid),
-        order_side=side,
-        order_type=OrderType.LIMIT,
-        quantity=instrument.make_qty(qty),
-        price=instrument.make_price(price),
-        ts_init=1,
-    )
-
-
 async def _fill_own(ctx: CaseContext, built: Any, target: Target, cid: str, *, drop: bool) -> str:
     """Rest a sell of the client at the best ask and have the venue fill it; its trade id.
 
@@ -472,7 +450,7 @@ async def _fill_own(ctx: CaseContext, built: Any, target: Target, cid: str, *, d
     instrument = built.provider.find(instrument_of(built, target))
     price, level_qty = exchange.book(target.ref, 1).asks[0]
     since = built.sink.mark()
-    order = _order(instrument, cid, OrderSide.SELL, price, target.min_qty)
+    order = limit_order(instrument, cid, OrderSide.SELL, price, target.min_qty)
     await ctx.within(client.submit_order(SubmitOrder(order=order, ts_init=1)), f"submit_order({cid}) returns")
     await sink_wait(
         ctx,
@@ -535,7 +513,7 @@ async def test_rc11_execution_resyncs_after_reconnect(ctx: CaseContext) -> None:
     exchange = ctx.sim.exchange
     tick = exchange.markets[target.ref].instrument.tick_size
     low = (exchange.book(target.ref, 1).bids[0][0] * 8 / 10 // tick) * tick
-    probe = _order(
+    probe = limit_order(
         built.provider.find(instrument_of(built, target)), "rc11-probe", OrderSide.BUY, low, target.min_qty
     )
     await ctx.within(

@@ -22,26 +22,27 @@ from adapters.model.data import (
     QuoteTick,
     TradeTick,
 )
-from adapters.model.enums import AggressorSide, OrderSide, OrderType
+from adapters.model.enums import AggressorSide, OrderSide
 from adapters.model.events import OrderAccepted, OrderCanceled, OrderFilled, OrderRejected, OrderUpdated
-from adapters.model.identifiers import ClientOrderId
-from adapters.model.orders import Order
 from adapters.model.reports import FillReport, OrderStatusReport, PositionStatusReport
 from conformance.cases._streams import (
     TAKER,
+    both,
     connected_data,
     facts,
     instrument_of,
+    limit_order,
     private_order,
     quiet,
     sink_wait,
     targets,
+    tick_of,
     trade,
     trades,
 )
 from conformance.harness.context import CaseContext
 from conformance.harness.dialects import facts_of
-from conformance.harness.registry import Requirement, case
+from conformance.harness.registry import case
 from conformance.harness.requirements import data, execution
 from simulator.core.commands import NewOrder
 from simulator.core.enums import OrderType as VenueOrderType
@@ -50,29 +51,6 @@ from simulator.server.journal.entries import HttpEntry, WsFrame, WsOpen
 
 _TRADES = data(DataKind.TRADE_TICKS)
 _QUIET = quiet()
-
-
-def _both(*requirements: Requirement) -> Requirement:
-    return Requirement(
-        " and ".join(r.description for r in requirements),
-        lambda caps: all(r.holds(caps) for r in requirements),
-    )
-
-
-def _tick_of(trade_id: str) -> Any:
-    return lambda p: isinstance(p, TradeTick) and str(p.trade_id) == trade_id
-
-
-def _order(instrument: Any, cid: str, side: OrderSide, price: Decimal, qty: Decimal) -> Order:
-    return Order(
-        instrument_id=instrument.instrument_id,
-        client_order_id=ClientOrderId(cid),
-        order_side=side,
-        order_type=OrderType.LIMIT,
-        quantity=instrument.make_qty(qty),
-        price=instrument.make_price(price),
-        ts_init=1,
-    )
 
 
 def _data_since(built: Any, since: int) -> list[Any]:
@@ -112,7 +90,7 @@ async def test_m01_data_frames_routed(ctx: CaseContext) -> None:
     )
     ctx.notes.append(f"M-01: trades {trade_ids} pushed in frame #{frame.seq}")
     for trade_id in trade_ids:
-        await sink_wait(ctx, built, _tick_of(trade_id), f"a TradeTick for trade {trade_id}", since=since)
+        await sink_wait(ctx, built, tick_of(trade_id), f"a TradeTick for trade {trade_id}", since=since)
     ticks = [str(p.trade_id) for p in built.sink.of_type(TradeTick, since) if p.instrument_id == iid]
     ctx.expect(ticks == trade_ids, f"TradeTicks {trade_ids}, in venue order, once each", f"{ticks}")
     by_id = {str(p.trade_id): p for p in built.sink.of_type(TradeTick, since)}
@@ -164,15 +142,15 @@ async def test_m02_acks_errors_heartbeats_are_not_data(ctx: CaseContext) -> None
         {"kind": "reject_subscription"}, channel="ws", op="subscribe", topic=wire.trade_topic(b.symbol)
     )
     made = trade(ctx, a)
-    await sink_wait(ctx, built, _tick_of(made[0]), "the first trade", since=since)
+    await sink_wait(ctx, built, tick_of(made[0]), "the first trade", since=since)
     refused = asyncio.create_task(built.data.subscribe_trade_ticks(ib))
     try:
         made += trade(ctx, a)
-        await sink_wait(ctx, built, _tick_of(made[1]), "the second trade", since=since)
+        await sink_wait(ctx, built, tick_of(made[1]), "the second trade", since=since)
         await ctx.within(built.data.unsubscribe_trade_ticks(ia), "trades unsubscribed")
         await ctx.within(built.data.subscribe_trade_ticks(ia), "trades subscribed again")
         made += trade(ctx, a)
-        await sink_wait(ctx, built, _tick_of(made[2]), "the barrier trade", since=since)
+        await sink_wait(ctx, built, tick_of(made[2]), "the barrier trade", since=since)
     finally:
         refused.cancel()
         await asyncio.gather(refused, return_exceptions=True)
@@ -211,7 +189,7 @@ async def test_m03_malformed_or_unknown_frames(ctx: CaseContext) -> None:
         since=mark,
     )
     valid = trade(ctx, a)
-    await sink_wait(ctx, built, _tick_of(valid[0]), "the valid push after them is published", since=since)
+    await sink_wait(ctx, built, tick_of(valid[0]), "the valid push after them is published", since=since)
     published = _data_since(built, since)
     ctx.expect(
         [str(p.trade_id) for p in published] == valid,
@@ -237,7 +215,7 @@ async def test_m04_private_frames_routed(ctx: CaseContext) -> None:
     exchange = ctx.sim.exchange
     price, level_qty = exchange.book(target.ref, 1).asks[0]
     since = built.sink.mark()
-    order = _order(instrument, "m04-own", OrderSide.SELL, price, target.min_qty)
+    order = limit_order(instrument, "m04-own", OrderSide.SELL, price, target.min_qty)
     await ctx.within(client.submit_order(SubmitOrder(order=order, ts_init=1)), "submit_order() returns")
     await sink_wait(
         ctx,
@@ -335,7 +313,7 @@ async def _round_trip(
     """Submit, amend, cancel one resting order; the latency of each to the venue (ns)."""
     client = built.execution
     since = built.sink.mark()
-    order = _order(instrument, f"q01-{tag}", OrderSide.BUY, price, qty)
+    order = limit_order(instrument, f"q01-{tag}", OrderSide.BUY, price, qty)
     cid = order.client_order_id
     submit = await _timed(
         ctx, built, "submit_order()", client.submit_order(SubmitOrder(order=order, ts_init=1))
@@ -376,7 +354,7 @@ async def _round_trip(
 @case(
     "Q-01",
     group="routing",
-    requires=_both(execution(), _TRADES, data(DataKind.ORDER_BOOK_DELTAS)),
+    requires=both(execution(), _TRADES, data(DataKind.ORDER_BOOK_DELTAS)),
     simulator=_QUIET,
 )
 async def test_q01_orders_not_behind_subscription_backlog(ctx: CaseContext) -> None:
@@ -449,7 +427,8 @@ async def test_q02_order_rate_limit_is_not_a_rejection(ctx: CaseContext) -> None
     since, mark = built.sink.mark(), ctx.journal.mark()
     count = 3 * facts(ctx).order_create_per_s
     orders = [
-        _order(instrument, f"q02-{i}", OrderSide.BUY, low - i * tick, target.min_qty) for i in range(count)
+        limit_order(instrument, f"q02-{i}", OrderSide.BUY, low - i * tick, target.min_qty)
+        for i in range(count)
     ]
     await ctx.within(
         asyncio.gather(*(client.submit_order(SubmitOrder(order=o, ts_init=1)) for o in orders)),

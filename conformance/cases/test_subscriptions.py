@@ -14,6 +14,7 @@ from typing import Any
 from adapters.contract import AdapterError, DataKind, Product, UnsupportedFeature
 from adapters.model.data import TradeTick
 from conformance.cases._streams import (
+    both,
     connected_data,
     drop_public,
     facts,
@@ -23,33 +24,19 @@ from conformance.cases._streams import (
     quiet,
     sink_wait,
     targets,
+    tick_of,
     trade,
     wait_open,
 )
 from conformance.harness.barrier import assert_nothing, barrier
 from conformance.harness.context import CaseContext
-from conformance.harness.registry import Requirement, case
+from conformance.harness.registry import case
 from conformance.harness.requirements import data, execution, product
 from simulator.server import SubscriptionMatch
 from simulator.server.journal.entries import FaultEntry, SubscriptionEntry, WsClose, WsFrame, WsOpen
 
 _TRADES = data(DataKind.TRADE_TICKS)
 _QUIET = quiet()
-
-
-def _both(*requirements: Requirement) -> Requirement:
-    return Requirement(
-        " and ".join(r.description for r in requirements),
-        lambda caps: all(r.holds(caps) for r in requirements),
-    )
-
-
-def _trade_id(tick: Any) -> str:
-    return str(getattr(tick.trade_id, "value", tick.trade_id))
-
-
-def _tick_of(trade_id: str) -> Any:
-    return lambda p: isinstance(p, TradeTick) and _trade_id(p) == trade_id
 
 
 def _show(entries: list[Any]) -> str:
@@ -77,7 +64,7 @@ async def test_s01_public_subscribe_and_ack(ctx: CaseContext) -> None:
     ctx.expect(len(sent) == 1, "one subscribe frame", f"{len(sent)}: {[f.payload for f in sent]}")
     trade_ids = trade(ctx, target)
     tick = await sink_wait(
-        ctx, built, _tick_of(trade_ids[0]), f"a TradeTick for venue trade {trade_ids[0]}", since=since
+        ctx, built, tick_of(trade_ids[0]), f"a TradeTick for venue trade {trade_ids[0]}", since=since
     )
     before = [r for r in built.sink.records[since : tick.index]]
     ctx.expect(
@@ -129,7 +116,7 @@ async def test_s02_private_subscribe_after_login_ack(ctx: CaseContext) -> None:
 
 
 @case(
-    "S-03", group="subscription", requires=_both(_TRADES, data(DataKind.ORDER_BOOK_DELTAS)), simulator=_QUIET
+    "S-03", group="subscription", requires=both(_TRADES, data(DataKind.ORDER_BOOK_DELTAS)), simulator=_QUIET
 )
 async def test_s03_many_symbols_and_channels(ctx: CaseContext) -> None:
     """Trades of A and B and the book of A: three distinct topics, each subscribed once, all acked."""
@@ -207,7 +194,7 @@ async def test_s04_unsubscribe_removes_the_topic(ctx: CaseContext) -> None:
     )
     sentinel = trade(ctx, b)
     await sink_wait(
-        ctx, built, _tick_of(sentinel[0]), f"the barrier trade on {b.symbol} is published", since=since
+        ctx, built, tick_of(sentinel[0]), f"the barrier trade on {b.symbol} is published", since=since
     )
     leaked = [
         r.payload
@@ -272,7 +259,7 @@ async def test_s05_subscription_rejected(ctx: CaseContext) -> None:
         # Still alive: B's data flows on.
         sentinel = trade(ctx, b)
         await sink_wait(
-            ctx, built, _tick_of(sentinel[0]), f"trades of {b.symbol} still published", since=since
+            ctx, built, tick_of(sentinel[0]), f"trades of {b.symbol} still published", since=since
         )
         # Kept pending: the next connection asks for it again.
         mark = ctx.journal.mark()
@@ -292,7 +279,7 @@ async def test_s05_subscription_rejected(ctx: CaseContext) -> None:
 @case(
     "S-06",
     group="subscription",
-    requires=_both(_TRADES, product(Product.OPTION), data(DataKind.ORDER_BOOK_DELTAS)),
+    requires=both(_TRADES, product(Product.OPTION), data(DataKind.ORDER_BOOK_DELTAS)),
     simulator=_QUIET,
 )
 async def test_s06_shared_topics_are_ref_counted(ctx: CaseContext) -> None:
@@ -418,4 +405,4 @@ async def test_s08_subscribe_while_the_stream_is_consumed(ctx: CaseContext) -> N
         _show(entries),
     )
     trade_ids = trade(ctx, b)
-    await sink_wait(ctx, built, _tick_of(trade_ids[0]), f"a TradeTick of {b.symbol}", since=since)
+    await sink_wait(ctx, built, tick_of(trade_ids[0]), f"a TradeTick of {b.symbol}", since=since)
