@@ -1,6 +1,7 @@
 """Mutants: deliberately faulty adapter variants, and the runner that checks the suite catches them.
 
-- :mod:`~conformance.mutants.model`: the :class:`Mutant` record (light: adapters import it);
+- :mod:`~conformance.mutants.model`: the :class:`Mutant` record, built from an adapter's
+  :class:`~adapters.contract.mutants.MutantDeclaration` and checked against the catalogue;
 - :mod:`~conformance.mutants.registry`: finding an adapter's mutants (entry point group
   ``venuekit.mutants``);
 - :mod:`~conformance.mutants.runner`: certifying each mutant and judging it (caught or survived);

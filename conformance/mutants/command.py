@@ -16,8 +16,8 @@ from typing import Final, TextIO
 from rich.console import Console
 from rich.table import Table
 
+from adapters.contract.mutants import MutantDeclarationError
 from conformance.harness.registry import CaseRegistryError
-from conformance.mutants.model import MutantError
 from conformance.mutants.registry import load_mutants, select_mutants
 from conformance.mutants.runner import Certifier, MutantResult, MutantRun, Scope, run_mutants
 from conformance.report.model import Report
@@ -64,7 +64,7 @@ def mutants(
     console = Console(file=stream, highlight=False, soft_wrap=True, width=width)
     try:
         chosen = select_mutants(load_mutants(options.adapter), options.only)
-    except MutantError as exc:
+    except MutantDeclarationError as exc:  # MutantError too: a bad declaration or catalogue id
         console.print(f"venuekit mutants: {exc}")
         return EXIT_USAGE
     if not chosen:

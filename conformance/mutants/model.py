@@ -6,8 +6,9 @@ fail for it, and the adapter spec that builds the faulty variant (``module:facto
 like ``--adapter``). The runner (:mod:`conformance.mutants.runner`) certifies the variant and
 calls it *caught* when at least one expected case fails (and passes on the unmutated adapter).
 
-This module imports nothing but the catalogue, so an adapter package can build its mutant list
-without pulling in the simulator or pytest.
+Adapters do not build these: they *declare* their mutants with plain strings
+(:class:`adapters.contract.mutants.MutantDeclaration`, no dependency on the suite), and
+:meth:`Mutant.from_declaration` checks each group and case id against this suite's catalogue.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from adapters.contract.mutants import MutantDeclaration, MutantDeclarationError
 from conformance.harness.catalogue import Group, catalogue_entries
 
 __all__ = ["Mutant", "MutantError", "check_unique"]
@@ -23,7 +25,7 @@ __all__ = ["Mutant", "MutantError", "check_unique"]
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class MutantError(ValueError):
+class MutantError(MutantDeclarationError):
     """A mutant record or a mutant list is malformed; the message says which field and how to fix it."""
 
 
@@ -76,6 +78,24 @@ class Mutant:
                     f"mutant {self.name}: {case_id} is in group {entry.group.value!r}; add it to groups"
                 )
 
+    @classmethod
+    def from_declaration(cls, declaration: MutantDeclaration) -> Mutant:
+        """The suite's record of an adapter's declared mutant, its groups and ids checked.
+
+        Raises:
+            MutantError: a group is not a catalogue group, a case id is not in the catalogue, or
+                an expected case lies outside the declared groups (the message names the mutant
+                and the bad value).
+        """
+        return cls(
+            name=declaration.name,
+            description=declaration.description,
+            groups=declaration.groups,  # type: ignore[arg-type]  # strings, normalised to Group
+            expected=declaration.expected,
+            adapter_spec=declaration.adapter_spec,
+            notes=declaration.notes,
+        )
+
     @property
     def keyword(self) -> str:
         """A pytest ``-k`` expression selecting only the expected cases (a quick run)."""
@@ -90,17 +110,27 @@ def _group(name: str, value: Group | str) -> Group:
         raise MutantError(f"mutant {name}: unknown group {value!r}; use one of {known}") from None
 
 
-def check_unique(mutants: Iterable[Mutant]) -> list[Mutant]:
-    """The mutants as a list, refusing two with one name.
+def check_unique(mutants: Iterable[Mutant | MutantDeclaration]) -> list[Mutant]:
+    """The mutants as a list of checked :class:`Mutant`, refusing two with one name.
+
+    Parameters:
+        mutants: adapter declarations (checked against the catalogue here) or ready records.
 
     Raises:
-        MutantError: a name appears twice, or an item is not a :class:`Mutant`.
+        MutantError: a name appears twice, an item is neither a declaration nor a
+            :class:`Mutant`, or a declaration names an unknown group or case id.
     """
     seen: set[str] = set()
     out: list[Mutant] = []
-    for mutant in mutants:
-        if not isinstance(mutant, Mutant):
-            raise MutantError(f"a mutant list holds {mutant!r}, not a conformance.mutants.Mutant")
+    for item in mutants:
+        if isinstance(item, MutantDeclaration):
+            mutant = Mutant.from_declaration(item)
+        elif isinstance(item, Mutant):
+            mutant = item
+        else:
+            raise MutantError(
+                f"a mutant list holds {item!r}, not an adapters.contract.mutants.MutantDeclaration"
+            )
         if mutant.name in seen:
             raise MutantError(f"mutant name {mutant.name!r} appears twice")
         seen.add(mutant.name)

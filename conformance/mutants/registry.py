@@ -6,7 +6,9 @@ An adapter package lists its mutants beside itself and registers the list::
     bybit = "adapters.bybit.mutants:MUTANTS"
 
 The entry point's name is the adapter's name (as in ``venuekit.adapters``); its value is
-``module:attr`` naming a sequence of :class:`~conformance.mutants.model.Mutant`. A ``module:attr``
+``module:attr`` naming a sequence of :class:`~adapters.contract.mutants.MutantDeclaration` (plain
+data in the adapter contract). Loading checks every declared group and case id against this
+suite's catalogue (:meth:`~conformance.mutants.model.Mutant.from_declaration`). A ``module:attr``
 spec works too, for a list that is not installed.
 """
 
@@ -16,11 +18,12 @@ import importlib
 from collections.abc import Iterable, Sequence
 from importlib.metadata import entry_points
 
+from adapters.contract.mutants import MUTANTS_ENTRY_POINT_GROUP
 from conformance.mutants.model import Mutant, MutantError, check_unique
 
 __all__ = ["ENTRY_POINT_GROUP", "installed_mutant_sets", "load_mutants", "select_mutants"]
 
-ENTRY_POINT_GROUP = "venuekit.mutants"
+ENTRY_POINT_GROUP = MUTANTS_ENTRY_POINT_GROUP
 
 
 def installed_mutant_sets() -> dict[str, str]:
@@ -40,14 +43,15 @@ def _resolve(spec: str) -> object:
 
 
 def load_mutants(adapter: str) -> list[Mutant]:
-    """The mutants of ``adapter``.
+    """The mutants of ``adapter``, each checked against the catalogue.
 
     Parameters:
         adapter: an entry point name of group ``venuekit.mutants`` (``bybit``) or ``module:attr``.
 
     Raises:
         MutantError: nothing is registered under that name (the message lists what is), the
-            target is not a sequence of mutants, or two mutants share a name.
+            target is not a sequence of mutant declarations, two mutants share a name, or a
+            declaration names a group or case id the catalogue does not have.
     """
     if ":" in adapter:
         target = _resolve(adapter)
@@ -63,7 +67,7 @@ def load_mutants(adapter: str) -> list[Mutant]:
         target = matches[0].load()
     if isinstance(target, (str, bytes)) or not isinstance(target, Sequence):
         kind = type(target).__name__
-        raise MutantError(f"the mutants of {adapter!r} must be a sequence of Mutant, got {kind}")
+        raise MutantError(f"the mutants of {adapter!r} must be a sequence of MutantDeclaration, got {kind}")
     return check_unique(target)
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from adapters.bybit.mutants import orders, transport
 from adapters.bybit.mutants._kit import REGISTERED
-from conformance.harness.catalogue import Group
-from conformance.mutants.model import Mutant
+from adapters.contract.mutants import MutantDeclaration
 
 __all__ = ["MUTANTS"]
 
 _MODULES = (transport, orders)  # importing them registers their mutants
 
-#: Every Bybit mutant, in catalogue order of their first group.
-MUTANTS: tuple[Mutant, ...] = tuple(sorted(REGISTERED, key=lambda m: list(Group).index(m.groups[0])))
+#: Every Bybit mutant: transport groups (1-6) first, then groups 7-12, each in definition order
+#: (the modules define them in catalogue order).
+MUTANTS: tuple[MutantDeclaration, ...] = tuple(REGISTERED)

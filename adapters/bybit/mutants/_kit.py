@@ -1,11 +1,12 @@
 """How a Bybit mutant is built: the real factory's clients, then one behaviour changed.
 
 :func:`mutant` turns a function ``mutate(target)`` into an ``AdapterFactory`` (the module
-attribute the mutant's ``adapter_spec`` names) and records the :class:`~conformance.mutants.Mutant`
-in :data:`REGISTERED`. The factory builds the real Bybit clients with
-:class:`~adapters.bybit.factories.BybitAdapterFactory` and hands them to ``mutate`` as a
-:class:`Target`, which reaches the pieces a fault lives in: the shared REST client, every
-WebSocket client as it is created (public and private), and the event stream to the sink.
+attribute the mutant's ``adapter_spec`` names) and records its
+:class:`~adapters.contract.mutants.MutantDeclaration` in :data:`REGISTERED`. The factory builds
+the real Bybit clients with :class:`~adapters.bybit.factories.BybitAdapterFactory` and hands them
+to ``mutate`` as a :class:`Target`, which reaches the pieces a fault lives in: the shared REST
+client, every WebSocket client as it is created (public and private), and the event stream to
+the sink.
 
 :meth:`Target.on_websocket` uses the adapter's own seam for "a socket was just created": the
 factory passes ``on_websocket_created`` to the data and execution clients, which call it with each
@@ -21,15 +22,15 @@ from typing import Any
 from adapters.bybit.factories import BybitAdapterFactory
 from adapters.bybit.websocket.client import BybitWebSocketClient
 from adapters.contract.factory import AdapterClients, Credentials, Endpoints
+from adapters.contract.mutants import MutantDeclaration
 from adapters.contract.sink import EventSink
 from adapters.network.http import HttpClient
 from adapters.network.websocket import WebSocketClient
-from conformance.mutants.model import Mutant
 
 __all__ = ["REGISTERED", "MutantFactory", "RewritingSink", "Target", "mutant", "unchanged"]
 
 #: Every Bybit mutant, in definition order (``adapters.bybit.mutants.MUTANTS`` is this, frozen).
-REGISTERED: list[Mutant] = []
+REGISTERED: list[MutantDeclaration] = []
 
 WsChange = Callable[[WebSocketClient], None]
 
@@ -170,8 +171,8 @@ def mutant(
 
     Parameters:
         description: the fault in one line.
-        groups: catalogue groups that see it.
-        expected: case ids of which at least one must fail.
+        groups: catalogue group names that see it (checked by the suite when it loads the list).
+        expected: case ids of which at least one must fail (likewise).
         rewrite_event: also pass every published event through this (None: untouched).
         rewrite_data: the same for market data and instruments.
         notes: why the fault matters.
@@ -180,10 +181,10 @@ def mutant(
     def register(mutate: Callable[[Target], None]) -> MutantFactory:
         name = mutate.__name__
         REGISTERED.append(
-            Mutant(
+            MutantDeclaration(
                 name=name,
                 description=description,
-                groups=tuple(groups),  # type: ignore[arg-type]
+                groups=tuple(groups),
                 expected=tuple(expected),
                 adapter_spec=f"{mutate.__module__}:{name}",
                 notes=notes,

@@ -1,6 +1,6 @@
 """Bybit mutants of the transport groups (catalogue 1-6): HTTP, login, heartbeat, subscriptions,
 reconnection, routing. Each is the real adapter with one generic network-toolkit fault applied
-(:mod:`conformance.mutants.operators`) or one Bybit-specific behaviour changed.
+(:mod:`adapters.network.mutation`) or one Bybit-specific behaviour changed.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.bybit.mutants._kit import Target, mutant
-from conformance.mutants import operators as op
+from adapters.network import mutation as op
 
 __all__ = [
     "acks_emitted_as_data",

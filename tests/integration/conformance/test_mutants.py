@@ -18,10 +18,12 @@ import sys
 import pytest
 
 import conformance.cases
-from adapters.bybit.mutants import MUTANTS
 from conformance.harness.catalogue import Group
 from conformance.harness.registry import CASES
 from conformance.mutants import Mutant
+from conformance.mutants.registry import load_mutants
+
+MUTANTS = load_mutants("bybit")
 
 
 def _suite_case_ids() -> set[str]:

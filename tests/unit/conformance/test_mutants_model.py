@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.contract.mutants import MutantDeclaration
 from conformance.harness.catalogue import Group
 from conformance.mutants import Mutant, MutantError
 from conformance.mutants.model import check_unique
@@ -51,14 +52,55 @@ def test_a_malformed_mutant_is_refused_with_what_to_fix(changes: dict[str, objec
 def test_two_mutants_with_one_name_are_refused() -> None:
     with pytest.raises(MutantError, match="appears twice"):
         check_unique([_mutant(), _mutant()])
-    with pytest.raises(MutantError, match=r"not a conformance\.mutants\.Mutant"):
+    with pytest.raises(MutantError, match=r"not an adapters\.contract\.mutants\.MutantDeclaration"):
         check_unique([_mutant(), "retries_4xx"])  # type: ignore[list-item]
 
 
+def _declared(**changes: object) -> MutantDeclaration:
+    fields: dict[str, object] = {
+        "name": "ignores_retry_after",
+        "description": "ignores Retry-After",
+        "groups": ["http"],
+        "expected": ["H-08"],
+        "adapter_spec": SPEC,
+        "notes": "why",
+    }
+    fields.update(changes)
+    return MutantDeclaration(**fields)  # type: ignore[arg-type]
+
+
+def test_a_declaration_becomes_a_checked_mutant() -> None:
+    mutant = Mutant.from_declaration(_declared())
+    assert mutant == _mutant()
+    assert mutant.groups == (Group.HTTP,)
+    assert mutant.notes == "why"
+    assert check_unique([_declared(name="a_one"), _mutant("b_two")]) == [_mutant("a_one"), _mutant("b_two")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"groups": ["htttp"]}, "mutant ignores_retry_after: unknown group 'htttp'; use one of http, "),
+        ({"expected": ["H-98"]}, "mutant ignores_retry_after: 'H-98' is not a catalogue id"),
+        ({"expected": ["W-03"]}, "W-03 is in group 'ws_login'; add it to groups"),
+    ],
+)
+def test_a_declaration_the_catalogue_does_not_know_is_refused_by_name(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(MutantError, match=message):
+        check_unique([_declared(**changes)])
+
+
 def test_the_bybit_mutants_are_found_by_entry_point_name() -> None:
+    from adapters.bybit.mutants import MUTANTS
+
+    assert all(isinstance(d, MutantDeclaration) for d in MUTANTS)
     assert installed_mutant_sets()["bybit"] == "adapters.bybit.mutants:MUTANTS"
     mutants = load_mutants("bybit")
-    assert len(mutants) >= 15
+    assert [m.name for m in mutants] == [d.name for d in MUTANTS]
+    assert all(isinstance(m, Mutant) for m in mutants)
+    assert len(mutants) >= 30
     assert all(m.adapter_spec.startswith("adapters.bybit.mutants.") for m in mutants)
     assert load_mutants("adapters.bybit.mutants:MUTANTS") == mutants
 
@@ -66,7 +108,7 @@ def test_the_bybit_mutants_are_found_by_entry_point_name() -> None:
 def test_an_unknown_adapter_or_a_target_that_is_not_a_list_is_refused() -> None:
     with pytest.raises(MutantError, match=r"no mutants registered for adapter 'nobody'.*installed: .*bybit"):
         load_mutants("nobody")
-    with pytest.raises(MutantError, match="must be a sequence of Mutant, got str"):
+    with pytest.raises(MutantError, match="must be a sequence of MutantDeclaration, got str"):
         load_mutants("conformance.mutants.registry:ENTRY_POINT_GROUP")
     with pytest.raises(MutantError, match="has no attribute"):
         load_mutants("conformance.mutants.registry:NOPE")

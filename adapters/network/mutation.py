@@ -1,10 +1,14 @@
-"""Mutation operators over the network toolkit: one generic fault each, applied to one live object.
+"""Reusable mutation operators any adapter can build its mutants with: one generic fault each.
 
-Every venue adapter built on :mod:`adapters.network` shares these objects, so the faults are
-written once, here, and an adapter's mutant list applies them to its own clients (the Bybit
-list in ``adapters/bybit/mutants`` does). Each operator patches *one instance* (never a class, so
-the unmutated adapter in the same process is untouched) and changes exactly one behaviour; its
-docstring says which, and which catalogue case should notice.
+A mutant is a deliberately faulty variant of an adapter, declared with
+:class:`adapters.contract.mutants.MutantDeclaration`; the conformance suite must fail it
+(``venuekit mutants``). Every venue adapter built on :mod:`adapters.network` shares the objects
+below, so the transport faults are written once, here, and an adapter's mutant factory applies
+them to its own clients (``adapters/bybit/mutants`` does). Each operator patches *one instance*
+(never a class, so the unmutated adapter in the same process is untouched) and changes exactly one
+behaviour; its docstring says which, and which catalogue case should notice.
+
+Test and mutant tooling only: nothing on an adapter's production path imports this module.
 """
 
 from __future__ import annotations
