@@ -45,6 +45,16 @@ class DialectFacts:
     trades_page_max: dict[str, int] = field(default_factory=dict)
     book_route: str = ""
     book_depth_param: str = ""
+    #: Bars (H-15): the route, its query keys for the symbol, the interval (and the value meaning
+    #: one minute), the time bounds (venue units: ms) and the page size.
+    bars_route: str = ""
+    bars_symbol_param: str = ""
+    bars_interval_param: str = ""
+    bars_one_minute: str = ""
+    bars_start_param: str = ""
+    bars_end_param: str = ""
+    bars_limit_param: str = ""
+    bars_page_max: int = 0
     #: Order entry (H-19): create and cancel routes, the numeric fields sent as strings, the
     #: mutually exclusive order id fields.
     create_route: str = ""
@@ -79,6 +89,15 @@ _FACTS = {
         trades_page_max={"spot": 60, "linear": 1000, "inverse": 1000, "option": 1000},
         book_route="/v5/market/orderbook",
         book_depth_param="limit",
+        # §6.6: kline takes category, symbol, interval ("1" = 1 minute), start/end ms, limit <= 1000.
+        bars_route="/v5/market/kline",
+        bars_symbol_param="symbol",
+        bars_interval_param="interval",
+        bars_one_minute="1",
+        bars_start_param="start",
+        bars_end_param="end",
+        bars_limit_param="limit",
+        bars_page_max=1000,
         create_route="/v5/order/create",
         cancel_route="/v5/order/cancel",
         numeric_fields=("qty", "price", "triggerPrice"),
