@@ -155,15 +155,19 @@ class BybitDataRequests:
         length_ms = interval_ms(interval.value)
         now_ms = self._clock_ns() // _NS_PER_MS
         start_ms = start_ns // _NS_PER_MS if start_ns is not None else None
-        end_ms = end_ns // _NS_PER_MS if end_ns is not None else now_ms
+        # No end: the venue's "up to now" (its clock, not this host's, which may be minutes off).
+        end_ms = end_ns // _NS_PER_MS if end_ns is not None else None
         wanted = limit or KLINE_MAX_LIMIT
         rows: dict[int, Any] = {}
         cursor_end = end_ms
+        venue_now_ms: int | None = None
         while len(rows) < wanted:
             page_limit = min(KLINE_MAX_LIMIT, wanted - len(rows) + 1)
-            page = await self._http.http_get_kline(
+            page, answered_ms = await self._http.http_get_kline_timed(
                 KlineParams(product, symbol, interval, start=start_ms, end=cursor_end, limit=page_limit)
             )
+            if venue_now_ms is None:
+                venue_now_ms = answered_ms
             fresh = [k for k in page if int(k.start) not in rows]
             for kline in fresh:
                 rows[int(kline.start)] = kline
@@ -177,9 +181,11 @@ class BybitDataRequests:
         bars = [
             parse_bar(rows[start], bar_type, instrument, length_ms, ts_init)
             for start in sorted(rows)
-            if start + length_ms <= now_ms  # the open candle is not a bar yet
+            # The open candle is not a bar yet; "open" by the venue's clock (the first page's
+            # answer time), this host's only when the venue sent none.
+            if start + length_ms <= (venue_now_ms or now_ms)
             and (start_ms is None or start >= start_ms)
-            and start + length_ms <= end_ms + 1
+            and (end_ms is None or start + length_ms <= end_ms + 1)
         ]
         if limit is not None:
             bars = bars[-limit:]

@@ -258,6 +258,17 @@ class BybitHttpClient:
         """``GET /v5/market/kline`` (rows newest first)."""
         return await self._klines("/v5/market/kline", params)
 
+    async def http_get_kline_timed(self, params: q.KlineParams) -> tuple[list[BybitKline], int | None]:
+        """``GET /v5/market/kline`` rows (newest first) and the venue's clock when it answered.
+
+        The envelope's ``time`` (ms) tells which candle is still open by the venue's clock, not
+        this host's (they may differ by more than a candle). ``None`` when the envelope has none.
+        """
+        envelope = await self._request("GET", "/v5/market/kline", params.to_params(), signed=False)
+        rows = [BybitKline.from_row(row) for row in envelope["result"]["list"]]
+        stamp = envelope.get("time")
+        return rows, int(stamp) if stamp else None
+
     async def http_get_mark_price_kline(self, params: q.KlineParams) -> list[BybitKline]:
         """``GET /v5/market/mark-price-kline`` (5-column rows, newest first)."""
         return await self._klines("/v5/market/mark-price-kline", params)
