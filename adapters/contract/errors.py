@@ -25,6 +25,7 @@ __all__ = [
     "RetryableTransportError",
     "UnsupportedFeature",
     "VenueError",
+    "is_resendable",
     "is_retryable",
 ]
 
@@ -94,19 +95,30 @@ class RateLimited(AdapterError):
 
 
 class RetryableTransportError(AdapterError):
-    """A transient transport failure: timeout, connection reset, HTTP 5xx. Retryable."""
+    """A transient transport failure: timeout, connection reset, HTTP 5xx. Retryable.
+
+    Whether the venue acted on the request is usually unknown (a reset may come after the venue
+    processed it). ``not_processed`` is ``True`` only when it provably did not: the request never
+    left this host (connection refused, name not resolved) or the venue said it refused it
+    unprocessed. Only then may a non-idempotent request (an order) be sent again blindly; see
+    :func:`is_resendable`.
+    """
 
     retryable = True
 
-    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, http_status: int | None = None, not_processed: bool = False
+    ) -> None:
         """Create the error.
 
         Args:
             message: what failed (endpoint, the underlying error).
             http_status: the HTTP status when the venue answered with a 5xx.
+            not_processed: the request provably did not take effect at the venue.
         """
         super().__init__(message)
         self.http_status = http_status
+        self.not_processed = not_processed
 
 
 class VenueError(AdapterError):
@@ -149,6 +161,25 @@ def is_retryable(exc: BaseException) -> bool:
         True when the taxonomy marks the error retryable.
     """
     return isinstance(exc, AdapterError) and bool(exc.retryable)
+
+
+def is_resendable(exc: BaseException) -> bool:
+    """Tell whether a request that raised ``exc`` provably did not take effect at the venue.
+
+    That is the retry rule for non-idempotent requests such as order entry: a rate-limit answer
+    (the venue refused without acting) or a :class:`RetryableTransportError` marked
+    ``not_processed``. Anything else (a reset, a timeout, a 5xx) leaves the outcome unknown: the
+    caller must find out what the venue did (e.g. query the order) instead of sending again.
+
+    Args:
+        exc: the exception raised by the attempt.
+
+    Returns:
+        True when sending the same request again cannot make the venue act twice.
+    """
+    if isinstance(exc, RateLimited):
+        return True
+    return isinstance(exc, RetryableTransportError) and exc.not_processed
 
 
 class UnsupportedFeature(FatalAdapterError):

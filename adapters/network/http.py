@@ -4,7 +4,8 @@ One :class:`HttpClient` per venue base URL. Each request names its quota keys (i
 of them), may be signed by an adapter callback (called per attempt, so a retry carries a fresh
 timestamp), and comes back as an :class:`HttpResponse` or one of the taxonomy's errors:
 
-- transport failures, timeouts and 5xx -> :class:`RetryableTransportError` (retried);
+- transport failures, timeouts and 5xx -> :class:`RetryableTransportError` (retried; marked
+  ``not_processed`` when no connection could be made, so the request never reached the venue);
 - 429 -> :class:`RateLimited` with the ``Retry-After`` hint (retried after the hint);
 - whatever the adapter's ``classify`` hook says about a response (e.g. Bybit's HTTP 200 with
   ``retCode`` 10006 -> ``RateLimited`` until ``X-Bapi-Limit-Reset-Timestamp``);
@@ -157,7 +158,7 @@ class HttpClient:
         keys: Iterable[str] = (),
         timeout_s: float | None = None,
         sign: Signer | None = None,
-        retry: bool = True,
+        retry: bool | Callable[[BaseException], bool] = True,
     ) -> HttpResponse:
         """Send one request (with retries when a retry manager is set and ``retry`` is true).
 
@@ -171,7 +172,9 @@ class HttpClient:
             keys: quota keys for this request, besides the client's default keys.
             timeout_s: this request's per-attempt timeout (the client default otherwise).
             sign: the adapter's signer, called before every attempt with the exact bytes sent.
-            retry: ``False`` for one attempt only (non-idempotent requests).
+            retry: ``False`` for one attempt only; or a predicate deciding which errors this
+                request is retried on (non-idempotent requests pass
+                :func:`adapters.contract.errors.is_resendable`).
 
         Returns:
             The response, when the venue answered and nothing classified it as an error.
@@ -231,6 +234,11 @@ class HttpClient:
                 )
         except TimeoutError as exc:  # asyncio.TimeoutError is TimeoutError on 3.11+
             raise RetryableTransportError(f"{method} {url_text} timed out: {exc!r}") from exc
+        except aiohttp.ClientConnectorError as exc:
+            # No connection was made, so no byte of the request reached the venue.
+            raise RetryableTransportError(
+                f"{method} {url_text} failed: could not connect: {exc!r}", not_processed=True
+            ) from exc
         except aiohttp.ClientError as exc:
             raise RetryableTransportError(f"{method} {url_text} failed: {exc!r}") from exc
         error = self._map(response)

@@ -121,7 +121,12 @@ class RetryManager:
         self.retries = 0
         self.delays: list[float] = []
 
-    async def run(self, operation: Callable[[], Awaitable[T]], *, retry: bool = True) -> T:
+    async def run(
+        self,
+        operation: Callable[[], Awaitable[T]],
+        *,
+        retry: bool | Callable[[BaseException], bool] = True,
+    ) -> T:
         """Run ``operation`` until it succeeds, fails for good, or the retries are spent.
 
         ``operation`` is called afresh for each attempt (so it re-signs and re-reads the clock).
@@ -129,7 +134,9 @@ class RetryManager:
 
         Args:
             operation: a zero-argument coroutine function performing one attempt.
-            retry: ``False`` makes exactly one attempt (for non-idempotent requests).
+            retry: ``False`` makes exactly one attempt; a predicate replaces the manager's
+                ``retryable`` for this run (e.g. :func:`adapters.contract.errors.is_resendable`
+                for order entry: retry only what provably did not reach the venue).
 
         Returns:
             The operation's result.
@@ -139,6 +146,7 @@ class RetryManager:
                 ``max_retries`` are used up or a Retry-After hint exceeds ``max_retry_after_s``.
         """
         backoff = Backoff(self.policy, self._rng)
+        retryable = retry if callable(retry) else self._retryable
         attempt = 0
         while True:
             attempt += 1
@@ -146,7 +154,7 @@ class RetryManager:
             try:
                 return await operation()
             except Exception as exc:
-                if not retry or not self._retryable(exc) or attempt > self.policy.max_retries:
+                if retry is False or not retryable(exc) or attempt > self.policy.max_retries:
                     raise
                 delay = backoff.next_delay()
                 hint = exc.retry_after_s if isinstance(exc, RateLimited) else None

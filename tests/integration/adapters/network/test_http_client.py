@@ -12,7 +12,13 @@ import orjson
 import pytest
 from aiohttp import web
 
-from adapters.contract.errors import AdapterError, RateLimited, RetryableTransportError, VenueError
+from adapters.contract.errors import (
+    AdapterError,
+    RateLimited,
+    RetryableTransportError,
+    VenueError,
+    is_resendable,
+)
 from adapters.network.clock import VirtualClock
 from adapters.network.http import HttpClient, HttpResponse
 from adapters.network.quota import Quota, RateLimiter
@@ -235,3 +241,31 @@ async def test_closed_client_refuses_with_a_fix(venue: Venue) -> None:
     await client.close()
     with pytest.raises(AdapterError, match="create a new client"):
         await client.request("GET", "/echo")
+
+
+@pytest.mark.parametrize(("fault", "hits"), [("503", 1), ("reset", 1), ("429", 2), ("10006", 2)])
+async def test_resendable_only_retries_what_provably_did_not_act(venue: Venue, fault: str, hits: int) -> None:
+    # Order entry's rule: a 5xx or a reset may come after the venue acted (sent once, raised);
+    # a rate limit is the venue refusing unprocessed (sent again).
+    venue.fault, venue.faults = fault, 1
+    async with _client(venue) as client:
+        if hits == 1:
+            with pytest.raises(RetryableTransportError) as info:
+                await client.request("POST", "/flaky", json={"a": 1}, retry=is_resendable)
+            assert not info.value.not_processed
+        else:
+            await client.request("POST", "/flaky", json={"a": 1}, retry=is_resendable)
+    assert len(venue.hits) == hits
+
+
+async def test_refused_connection_is_marked_not_processed_and_resent() -> None:
+    server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    clock = VirtualClock()
+    retry = RetryManager(RetryPolicy(max_retries=2), rng=random.Random(1), sleeper=clock.sleep)
+    async with HttpClient(f"http://127.0.0.1:{port}", retry=retry) as client:
+        with pytest.raises(RetryableTransportError) as info:
+            await client.request("POST", "/x", json={"a": 1}, retry=is_resendable)
+    assert info.value.not_processed and retry.attempts == 3
