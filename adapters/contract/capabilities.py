@@ -9,7 +9,9 @@ what is left out, keyed by *feature keys*:
   ``"product:OPTION"``, ``"data:INSTRUMENT_CLOSE"``, ``"request:QUOTE_TICKS"``, ``"amend"``,
   ``"order_lists"`` (always ``<kind>:<MEMBER_NAME>``);
 - ``"<PRODUCT>/<kind>:<NAME>"`` for a combination refused on one product only, e.g.
-  ``"SPOT/flag:REDUCE_ONLY"`` (Bybit spot has no reduce-only) or ``"OPTION/order_type:MARKET"``.
+  ``"SPOT/flag:REDUCE_ONLY"`` (Bybit spot has no reduce-only) or ``"OPTION/order_type:MARKET"``;
+- a bare name of :data:`FEATURES` (``"dead_mans_switch"``, ``"spreads"``...): features outside the
+  enums above, claimed in ``features`` or refused in ``not_supported`` with the reason.
 
 ``supports(...)`` answers a query; ``why_not(...)`` gives the reason (from ``not_supported`` when
 the adapter wrote one), which adapters put in ``OrderDenied.reason``.
@@ -27,6 +29,7 @@ from adapters.contract.errors import FatalAdapterError, UnsupportedFeature
 from adapters.model.enums import OrderType, TimeInForce, TriggerType
 
 __all__ = [
+    "FEATURES",
     "Capabilities",
     "DataKind",
     "Flag",
@@ -103,7 +106,19 @@ _KINDS: dict[str, type[enum.Enum]] = {
     "data": DataKind,
     "request": RequestKind,
 }
-_BARE_KEYS = frozenset({"amend", "order_lists"})
+#: Features outside the enums, claimed by name in ``Capabilities.features`` (each is what one or
+#: more conformance cases need).
+FEATURES: frozenset[str] = frozenset(
+    {
+        "dead_mans_switch",  # a periodic cancel-all-after while connected (O-26)
+        "order_params",  # venue-specific SubmitOrder.params, validated locally (O-27)
+        "spreads",  # spread instruments with legs (PC-06)
+        "event_contracts",  # binary event contracts (PC-06)
+        "spot_margin",  # spot margin borrowing, reported as a short position (PC-07)
+        "instrument_refresh",  # a periodic instrument reload while connected (D-11)
+    }
+)
+_BARE_KEYS = frozenset({"amend", "order_lists"}) | FEATURES
 
 
 def feature_key(member: enum.Enum, product: Product | None = None) -> str:
@@ -173,6 +188,7 @@ class Capabilities:
     max_batch_modify: int = 0
     max_batch_cancel: int = 0
     book_depths: frozenset[int] = frozenset()
+    features: frozenset[str] = frozenset()
     not_supported: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -193,6 +209,10 @@ class Capabilities:
         ):
             object.__setattr__(self, name, _frozen(getattr(self, name), enum_type, name))
         object.__setattr__(self, "book_depths", frozenset(self.book_depths))
+        object.__setattr__(self, "features", frozenset(self.features))
+        for name in self.features:
+            if name not in FEATURES:
+                raise FatalAdapterError(f"Capabilities.features: {name!r} is not one of {sorted(FEATURES)}")
         for name in ("max_batch_submit", "max_batch_modify", "max_batch_cancel"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -204,6 +224,8 @@ class Capabilities:
                 raise FatalAdapterError(f"not_supported[{key!r}] needs a non-empty reason string")
             if "/" not in key and key not in _BARE_KEYS and self._claimed(key):
                 raise FatalAdapterError(f"not_supported lists {key!r}, which the capabilities also claim")
+            if key in self.features:
+                raise FatalAdapterError(f"not_supported lists {key!r}, which features also claims")
         object.__setattr__(self, "not_supported", MappingProxyType(reasons))
 
     def __hash__(self) -> int:
@@ -263,6 +285,22 @@ class Capabilities:
                 if scoped in self.not_supported:
                     return scoped, self.not_supported[scoped]
         return None
+
+    def has_feature(self, name: str) -> bool:
+        """Whether the named feature of :data:`FEATURES` is claimed.
+
+        Raises:
+            FatalAdapterError: ``name`` is not a known feature.
+        """
+        if name not in FEATURES:
+            raise FatalAdapterError(f"unknown feature {name!r}; use one of {sorted(FEATURES)}")
+        return name in self.features
+
+    def feature_reason(self, name: str) -> str | None:
+        """Why the named feature is not claimed (the adapter's own text when it wrote one), or None."""
+        if self.has_feature(name):
+            return None
+        return self.not_supported.get(name, f"{name} is not supported")
 
     def why_not(self, **query: Any) -> str | None:
         """Why the combination is not supported, or None; keyword arguments as :meth:`unsupported`."""

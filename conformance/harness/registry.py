@@ -54,12 +54,24 @@ class Requirement:
 
     description: str
     test: Callable[[Any], bool]
+    #: The adapter's own reason for not claiming it (its ``not_supported`` text), or None.
+    explain: Callable[[Any], str | None] | None = None
 
     def __and__(self, other: Requirement) -> Requirement:
         return Requirement(
             f"{self.description} and {other.description}",
             lambda caps: self.test(caps) and other.test(caps),
+            lambda caps: self.reason(caps) if not self.holds(caps) else other.reason(caps),
         )
+
+    def reason(self, capabilities: Any) -> str | None:
+        """The adapter's stated reason for not meeting the requirement, when it gave one."""
+        if self.explain is None:
+            return None
+        try:
+            return self.explain(capabilities)
+        except Exception:  # a declaration without the method: no stated reason
+            return None
 
     def holds(self, capabilities: Any) -> bool:
         """Whether ``capabilities`` meet the requirement (a missing attribute counts as not claimed)."""
@@ -109,7 +121,9 @@ class Case:
         """Why the case does not apply to ``capabilities``, or None when it does."""
         if self.requires is None or self.requires.holds(capabilities):
             return None
-        return f"the adapter does not claim what {self.id} needs ({self.requires.description})"
+        stated = self.requires.reason(capabilities)
+        because = f": {stated}" if stated else ""
+        return f"the adapter does not claim what {self.id} needs ({self.requires.description}){because}"
 
 
 #: Every registered case by id, in registration order.
