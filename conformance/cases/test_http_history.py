@@ -10,13 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import uuid4
 
-from adapters.contract import RequestKind
+from adapters.contract import Product, RequestKind
 from adapters.model.data import Bar, BarType
 from conformance.cases._world import WORLD_VIRTUAL, World
 from conformance.harness.context import CaseContext
 from conformance.harness.dialects import facts_of
-from conformance.harness.registry import case
-from conformance.harness.requirements import request
+from conformance.harness.registry import case, claims
+from conformance.harness.requirements import product, request
 from simulator.core import Side
 from simulator.server import HttpMatch
 from simulator.server.journal import HttpEntry
@@ -142,4 +142,58 @@ async def test_h15_bars_query_and_partial_bar(ctx: CaseContext) -> None:
         len(highs) == _CLOSED_MINUTES and all(h < Decimal(_OPEN_MINUTE_PRICE) for h in highs),
         f"the {_CLOSED_MINUTES} closed minutes within [start, end]",
         f"highs {[str(h) for h in highs]}",
+    )
+
+
+#: H-14 applies to adapters that page trade history backwards by the venue's cursor; an adapter
+#: whose venue serves recent trades from one page only (Bybit's recent-trade has no cursor) does
+#: not claim it and says why in its capabilities.
+_TRADE_PAGING = request(RequestKind.TRADE_TICKS) & product(Product.LINEAR) & claims("history_paging")
+
+
+@case("H-14", group="http", requires=_TRADE_PAGING, simulator=WORLD_VIRTUAL)
+async def test_h14_backward_trade_paging(ctx: CaseContext) -> None:
+    """request_trade_ticks(start, end) over more trades than one venue page: every trade in [start,
+    end] once, ascending, by as many distinct requests as it takes (none repeated)."""
+    facts = facts_of(ctx.adapter.dialect)
+    world = await World.open(ctx, trade=False, data=True)
+    inst = world.instrument(LIN)
+    core = world.core_id(LIN)
+    page = facts.trades_page_max.get("linear", 100)
+    ctx.sim.advance(1)
+    start_ns = ctx.sim.clock.now_ns()
+    stamps = []
+    for n in range(2 * page + 5):
+        world.venue.record_trade(core, str(Decimal(100) + Decimal(n % 7) / 10), "0.01", Side.BUY)
+        stamps.append(ctx.sim.clock.now_ns())
+        ctx.sim.advance(0.01)
+    end_ns = ctx.sim.clock.now_ns()
+    for _ in range(3):  # newer trades outside the range: the first page holds none of the range
+        world.venue.record_trade(core, "120.0", "0.01", Side.SELL)
+        ctx.sim.advance(0.01)
+    correlation, mark = uuid4(), ctx.journal.mark()
+    await ctx.within(
+        world.built.data.request_trade_ticks(
+            inst.instrument_id, correlation_id=correlation, start_ns=start_ns, end_ns=end_ns
+        ),
+        "request_trade_ticks(start, end) returns",
+        timeout=30.0,
+    )
+    sent = [
+        e.query_params() for e in ctx.journal.entries(HttpEntry, mark, HttpMatch("GET", facts.trades_route))
+    ]
+    ctx.expect(
+        len(sent) == len({tuple(sorted(q.items())) for q in sent}), "no identical request repeated", f"{sent}"
+    )
+    response = world.sink.response(correlation)
+    ctx.expect(response is not None, "a response under the request's correlation id", "none published")
+    assert response is not None
+    got = [t.ts_event for t in response.data]
+    ctx.expect(got == sorted(got), "trades ascending", f"{got[:5]}...")
+    outside = [t for t in got if not start_ns <= t <= end_ns]
+    ctx.expect(not outside, "trades within [start, end]", f"{len(outside)} outside")
+    ctx.expect(
+        len(got) == len(stamps),
+        f"all {len(stamps)} venue trades of the range (more than one page of {page})",
+        f"{len(got)} in {len(sent)} request(s)",
     )
