@@ -35,6 +35,7 @@ from simulator.core.commands import NewOrder
 from simulator.core.enums import OrderType, Side, TimeInForce
 from simulator.scenario import default_scenario_path, load_scenario
 from simulator.scenario.model import Scenario
+from simulator.server import SubscriptionMatch
 from simulator.server.journal.entries import SubscriptionEntry, WsClose, WsFrame, WsOpen
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Target",
     "both",
     "connected_data",
+    "connected_execution",
     "drop_private",
     "drop_public",
     "facts",
@@ -52,7 +54,9 @@ __all__ = [
     "ledger",
     "limit_order",
     "private_order",
+    "private_topics",
     "quiet",
+    "restored",
     "sink_wait",
     "targets",
     "tick_of",
@@ -351,6 +355,36 @@ def ledger(
         )
 
     return ctx.journal.entries(None, since, wanted, until_seq=until)
+
+
+async def restored(ctx: CaseContext, path: str, topics: list[str], *, since: int) -> str:
+    """Wait for the next connection on ``path`` and an acked subscribe of every topic on it; its id."""
+    opened = await wait_open(ctx, path, since=since, what=f"a new connection on {path}")
+    for topic in topics:
+        await ctx.wait_journal(
+            SubscriptionMatch(conn_id=opened.conn_id, op="subscribe", topic=topic, outcome="ok"),
+            f"{topic} restored on the new connection {opened.conn_id}",
+            since=since,
+        )
+    return str(opened.conn_id)
+
+
+async def private_topics(ctx: CaseContext, conn_id: str) -> list[str]:
+    return sorted({e.topic for e in ledger(ctx, conn_id=conn_id) if e.outcome == "ok"})
+
+
+async def connected_execution(ctx: CaseContext) -> tuple[Any, str, list[str]]:
+    """An execution client, connected; its private connection id and topics."""
+    wire = facts(ctx)
+    built = ctx.build(keys=True)
+    client = built.execution
+    ctx.expect(client is not None, "an execution client when built with keys", "the factory built none")
+    mark = ctx.journal.mark()
+    await ctx.within(client.connect(), "the execution client connects")
+    opens = ctx.journal.entries(WsOpen, mark, lambda e: e.path == wire.private_path)
+    ctx.expect(opens, "a private connection", "none was opened")
+    conn = str(opens[-1].conn_id)
+    return built, conn, await private_topics(ctx, conn)
 
 
 # -- the adapter side ------------------------------------------------------------------------------
