@@ -116,6 +116,7 @@ FEATURES: frozenset[str] = frozenset(
         "event_contracts",  # binary event contracts (PC-06)
         "spot_margin",  # spot margin borrowing, reported as a short position (PC-07)
         "instrument_refresh",  # a periodic instrument reload while connected (D-11)
+        "history_paging",  # trade history paged backwards by the venue's cursor across pages (H-14)
     }
 )
 _BARE_KEYS = frozenset({"amend", "order_lists"}) | FEATURES
