@@ -15,8 +15,8 @@ from adapters.model.data import Bar, BarType
 from conformance.cases._world import WORLD_VIRTUAL, World
 from conformance.harness.context import CaseContext
 from conformance.harness.dialects import facts_of
-from conformance.harness.registry import case, claims
-from conformance.harness.requirements import product, request
+from conformance.harness.registry import case
+from conformance.harness.requirements import feature, product, request
 from simulator.core import Side
 from simulator.server import HttpMatch
 from simulator.server.journal import HttpEntry
@@ -148,7 +148,7 @@ async def test_h15_bars_query_and_partial_bar(ctx: CaseContext) -> None:
 #: H-14 applies to adapters that page trade history backwards by the venue's cursor; an adapter
 #: whose venue serves recent trades from one page only (Bybit's recent-trade has no cursor) does
 #: not claim it and says why in its capabilities.
-_TRADE_PAGING = request(RequestKind.TRADE_TICKS) & product(Product.LINEAR) & claims("history_paging")
+_TRADE_PAGING = request(RequestKind.TRADE_TICKS) & product(Product.LINEAR) & feature("history_paging")
 
 
 @case("H-14", group="http", requires=_TRADE_PAGING, simulator=WORLD_VIRTUAL)
