@@ -65,6 +65,16 @@ BYBIT_CAPABILITIES = Capabilities(
         "trigger_type:BID_ASK": "Bybit triggers on last, mark or index price only",
         "flag:DISPLAY_QTY": "Bybit has no iceberg (display quantity) orders",
         "SPOT/flag:REDUCE_ONLY": "spot has no positions to reduce",
+        # §6.13: marketUnit=quoteCoin exists for spot market orders only; contracts are sized in
+        # contracts (linear: base coin, inverse: USD) and options in base coin.
+        "LINEAR/flag:QUOTE_QUANTITY": "Bybit takes quote quantity (marketUnit=quoteCoin) on spot market "
+        "orders only; size linear orders in the base coin",
+        "INVERSE/flag:QUOTE_QUANTITY": "Bybit takes quote quantity (marketUnit=quoteCoin) on spot market "
+        "orders only; inverse orders are sized in USD contracts",
+        "FUTURE/flag:QUOTE_QUANTITY": "Bybit takes quote quantity (marketUnit=quoteCoin) on spot market "
+        "orders only; size futures orders in contracts",
+        "OPTION/flag:QUOTE_QUANTITY": "Bybit takes quote quantity (marketUnit=quoteCoin) on spot market "
+        "orders only; size option orders in the base coin",
         "OPTION/order_type:MARKET": "Bybit options take limit orders only",
         "OPTION/order_type:STOP_MARKET": "Bybit options have no conditional orders",
         "OPTION/order_type:STOP_LIMIT": "Bybit options have no conditional orders",

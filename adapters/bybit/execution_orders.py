@@ -2,8 +2,9 @@
 
 :func:`deny_reason` asks the adapter's Capabilities (order type, TIF, trigger, flags, each also
 per product) plus the rules capabilities cannot express (post-only needs a limit price, quote
-quantity only on spot market orders, no expiry times). A non-None reason becomes ``OrderDenied``
-with zero wire traffic. :func:`place_params` then builds the ``order/create`` body.
+quantity only on spot market orders, no expiry times, the venue's ``orderLinkId`` rules). A
+non-None reason becomes ``OrderDenied`` with zero wire traffic. :func:`place_params` then builds
+the ``order/create`` body.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES, product_of_instrument_kind
+from adapters.bybit.common.consts import ORDER_LINK_ID_CHARSET, ORDER_LINK_ID_MAX_LEN
 from adapters.bybit.common.enums import BybitProductType, BybitTriggerDirection
 from adapters.bybit.common.mappings import (
     UnsupportedByVenue,
@@ -28,7 +30,14 @@ from adapters.model.identifiers import ClientOrderId
 from adapters.model.instruments import Instrument
 from adapters.model.orders import Order
 
-__all__ = ["amend_params", "cancel_params", "deny_reason", "event_client_order_id", "place_params"]
+__all__ = [
+    "amend_params",
+    "cancel_params",
+    "client_order_id_problem",
+    "deny_reason",
+    "event_client_order_id",
+    "place_params",
+]
 
 _LIMIT_PRICED = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED})
 
@@ -46,8 +55,28 @@ def _flags(order: Order) -> list[Flag]:
     return flags
 
 
+def client_order_id_problem(client_order_id: ClientOrderId) -> str | None:
+    """Why ``client_order_id`` cannot be Bybit's ``orderLinkId`` (§6.13), or ``None`` when it can."""
+    value = client_order_id.value
+    if len(value) > ORDER_LINK_ID_MAX_LEN:
+        return (
+            f"INVALID_CLIENT_ORDER_ID: {value!r} has {len(value)} characters; Bybit's orderLinkId "
+            f"takes at most {ORDER_LINK_ID_MAX_LEN}"
+        )
+    bad = sorted(set(value) - ORDER_LINK_ID_CHARSET)
+    if bad:
+        return (
+            f"INVALID_CLIENT_ORDER_ID: {value!r} contains {''.join(bad)!r}; Bybit's orderLinkId takes "
+            "letters, digits, '-' and '_' only"
+        )
+    return None
+
+
 def deny_reason(order: Order, instrument: Instrument) -> str | None:
     """Why Bybit cannot take ``order`` as given, or ``None`` when it can."""
+    problem = client_order_id_problem(order.client_order_id)
+    if problem is not None:
+        return problem
     product = product_of_instrument_kind(type(instrument).__name__, instrument.is_inverse)
     reason = BYBIT_CAPABILITIES.why_not(
         product=product,
@@ -65,7 +94,7 @@ def deny_reason(order: Order, instrument: Instrument) -> str | None:
     if order.post_only and order.order_type not in _LIMIT_PRICED:
         return f"post-only needs a limit order, got {order.order_type.name}"
     if order.quote_quantity and (product.name != "SPOT" or order.order_type is not OrderType.MARKET):
-        return "quote quantity is offered on spot market orders only"
+        return "UNSUPPORTED_QUOTE_QUANTITY: Bybit takes quote quantity on spot market orders only"
     try:
         time_in_force_to_bybit(order.time_in_force, order.post_only)
         if order.order_type not in (OrderType.MARKET, OrderType.LIMIT):

@@ -23,9 +23,29 @@ from adapters.contract.errors import AdapterError, FatalAdapterError
 from adapters.model.identifiers import InstrumentId
 from adapters.model.instruments import Instrument
 
-__all__ = ["BybitInstrumentProvider"]
+__all__ = ["FILTER_KEYS", "BybitInstrumentProvider"]
 
 log = logging.getLogger(__name__)
+
+#: The filter keys the ``load_*`` methods understand (the contract: unknown keys raise).
+FILTER_KEYS = frozenset({"product_types", "base_coins", "include_inactive"})
+
+
+def _checked(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """``filters`` (or ``{}``) after refusing keys this provider does not know.
+
+    A misspelt filter would otherwise be ignored silently and load more than asked for.
+
+    Raises:
+        FatalAdapterError: a key is not in :data:`FILTER_KEYS` (the message lists them).
+    """
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - FILTER_KEYS)
+    if unknown:
+        raise FatalAdapterError(
+            f"unknown Bybit instrument filter(s) {unknown}; the known keys are {sorted(FILTER_KEYS)}"
+        )
+    return filters
 
 
 class BybitInstrumentProvider:
@@ -100,9 +120,10 @@ class BybitInstrumentProvider:
         """Load every instrument of the configured (or filtered) categories.
 
         Raises:
+            FatalAdapterError: an unknown filter key.
             AdapterError: a category failed to load (the taxonomy error of that request).
         """
-        filters = filters or {}
+        filters = _checked(filters)
         products = tuple(BybitProductType(p) for p in filters.get("product_types", self.product_types))
         for product in products:
             await self._load_category(product, filters)
@@ -114,8 +135,9 @@ class BybitInstrumentProvider:
 
         Raises:
             ValueError: an id is not a Bybit id.
-            FatalAdapterError: the venue does not list one of them.
+            FatalAdapterError: an unknown filter key, or the venue does not list one of them.
         """
+        filters = _checked(filters)
         for instrument_id in instrument_ids:
             await self.load_async(instrument_id, filters)
 
@@ -124,8 +146,9 @@ class BybitInstrumentProvider:
 
         Raises:
             ValueError: the id is not a Bybit id (``SYMBOL-PRODUCT.BYBIT``).
-            FatalAdapterError: the venue does not list it.
+            FatalAdapterError: an unknown filter key, or the venue does not list it.
         """
+        _checked(filters)
         symbol, product = split_instrument_id(instrument_id)
         items = await self._http.http_get_instruments_info(InstrumentsInfoParams(product, symbol=symbol))
         fees = await self._fees(product)

@@ -22,6 +22,8 @@ __all__ = [
     "KLINE_MAX_LIMIT",
     "ORDERBOOK_DEPTHS",
     "ORDER_HISTORY_MAX_LIMIT",
+    "ORDER_LINK_ID_CHARSET",
+    "ORDER_LINK_ID_MAX_LEN",
     "POSITION_LIST_MAX_LIMIT",
     "RECENT_TRADE_MAX_LIMIT",
     "SPOT_BATCH_MAX",
@@ -56,6 +58,12 @@ WS_SUBSCRIBE_CHUNK: Final = 10
 BATCH_CREATE_MAX: Final = 20
 BATCH_CANCEL_MAX: Final = 20
 SPOT_BATCH_MAX: Final = 10
+
+#: §6.13: ``orderLinkId`` is at most 36 characters of ``[A-Za-z0-9_-]`` (Bybit's v5 "Place Order"
+#: docs say the same: "max 36 characters ... numbers, letters (upper and lower cases), dashes, and
+#: underscores"). Longer or other ids are refused by the venue, so the adapter denies them first.
+ORDER_LINK_ID_MAX_LEN: Final = 36
+ORDER_LINK_ID_CHARSET: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 #: §6.2: instruments-info ``limit`` is 1-1000.
 INSTRUMENTS_INFO_MAX_LIMIT: Final = 1000
