@@ -7,7 +7,8 @@ nanoseconds since the Unix epoch: ``ts_event`` when it happened at the venue, ``
 the adapter built the object.
 
 Modules: ``identifiers``, ``objects`` (Price, Quantity, Money, Currency), ``enums``,
-``instruments``, ``data``, ``orders``, ``commands``, ``events``, ``reports``, ``account``.
+``instruments``, ``data``, ``depth`` (OrderBookDepth10), ``orders``, ``commands``, ``events``,
+``reports``, ``account``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from uuid import UUID  # noqa: F401  (in the namespace reprs are evaluated in)
 from adapters.model import account as _account
 from adapters.model import commands as _commands
 from adapters.model import data as _data
+from adapters.model import depth as _depth
 from adapters.model import enums as _enums
 from adapters.model import errors as _errors
 from adapters.model import events as _events
@@ -29,6 +31,7 @@ from adapters.model import reports as _reports
 from adapters.model.account import *  # noqa: F403
 from adapters.model.commands import *  # noqa: F403
 from adapters.model.data import *  # noqa: F403
+from adapters.model.depth import *  # noqa: F403
 from adapters.model.enums import *  # noqa: F403
 from adapters.model.errors import *  # noqa: F403
 from adapters.model.events import *  # noqa: F403
@@ -43,6 +46,7 @@ __all__ = sorted(  # noqa: PLE0605
         *_account.__all__,
         *_commands.__all__,
         *_data.__all__,
+        *_depth.__all__,
         *_enums.__all__,
         *_errors.__all__,
         *_events.__all__,

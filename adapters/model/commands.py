@@ -7,7 +7,10 @@ client it is addressed to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
 from adapters.model._checks import check_ts, check_type, freeze_tuple
@@ -36,20 +39,47 @@ __all__ = [
 ]
 
 
+#: Value types a venue-specific order parameter may have.
+_PARAM_VALUES = (str, int, float, bool, Decimal)
+
+
+def _check_params(owner: str, params: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if params is None:
+        return None
+    if not isinstance(params, Mapping):
+        raise ModelValueError(f"{owner}.params must be a mapping of str to a value, got {params!r}")
+    for key, value in params.items():
+        if not isinstance(key, str) or not key:
+            raise ModelValueError(f"{owner}.params keys must be non-empty strings, got {key!r}")
+        if value is not None and not isinstance(value, _PARAM_VALUES):
+            raise ModelValueError(
+                f"{owner}.params[{key!r}] must be a str, number, bool or None, got {type(value).__name__}"
+            )
+    return dict(params)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubmitOrder:
-    """Submit one order."""
+    """Submit one order.
+
+    ``params`` carries venue-specific options (NautilusTrader's ``SubmitOrder.params``): keys and
+    values as the adapter documents them (e.g. an option's implied volatility). An adapter refuses
+    a key it does not know, or a bad value, with ``OrderDenied`` naming the key. It is copied on
+    construction and left out of the hash.
+    """
 
     order: Order
     ts_init: int
     position_id: PositionId | None = None
     client_id: ClientId | None = None
     command_id: UUID = field(default_factory=uuid4)
+    params: dict[str, Any] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
-        """Raises: ModelValueError on wrong types or bad timestamps."""
+        """Raises: ModelValueError on wrong types, bad timestamps, or params that are not str -> value."""
         check_type("SubmitOrder", "order", self.order, Order)
         check_ts("SubmitOrder", ts_init=self.ts_init)
+        object.__setattr__(self, "params", _check_params("SubmitOrder", self.params))
 
     @property
     def trader_id(self) -> TraderId:

@@ -174,6 +174,17 @@ def samples() -> dict[str, Any]:
         "OrderBookDeltas": m.OrderBookDeltas(
             IID, (m.OrderBookDelta.clear(IID, 7, 1, 2, m.RecordFlag.F_SNAPSHOT), delta)
         ),
+        "OrderBookDepth10": m.OrderBookDepth10.from_levels(
+            IID,
+            [m.BookOrder(m.OrderSide.BUY, px, qty)],
+            [m.BookOrder(m.OrderSide.SELL, m.Price("100.20", 2), qty)],
+            price_precision=2,
+            size_precision=3,
+            flags=int(m.RecordFlag.F_SNAPSHOT | m.RecordFlag.F_LAST),
+            sequence=7,
+            ts_event=1,
+            ts_init=2,
+        ),
         "BarSpecification": bar_type.bar_spec,
         "BarType": bar_type,
         "Bar": m.Bar(bar_type, px, m.Price("101.00", 2), m.Price("99.00", 2), px, qty, 60, 61, False),
@@ -191,7 +202,9 @@ def samples() -> dict[str, Any]:
             orders=(order(init_id=EVENT_ID), order(client_order_id=m.ClientOrderId("O-2"), init_id=EVENT_ID)),
             ts_init=5,
         ),
-        "SubmitOrder": m.SubmitOrder(order=order(init_id=EVENT_ID), ts_init=5, command_id=EVENT_ID),
+        "SubmitOrder": m.SubmitOrder(
+            order=order(init_id=EVENT_ID), ts_init=5, command_id=EVENT_ID, params={"order_iv": Decimal("0.5")}
+        ),
         "SubmitOrderList": m.SubmitOrderList(
             order_list=m.OrderList(
                 order_list_id=m.OrderListId("OL-1"),
