@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from adapters.model._checks import check_ts, check_type, freeze_tuple
+from adapters.model._unchecked import with_unchecked
 from adapters.model.enums import (
     AggregationSource,
     AggressorSide,
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 
+@with_unchecked
 @dataclass(frozen=True, slots=True)
 class QuoteTick:
     """Best bid and ask with their sizes."""
@@ -65,6 +67,7 @@ class QuoteTick:
         check_ts("QuoteTick", ts_event=self.ts_event, ts_init=self.ts_init)
 
 
+@with_unchecked
 @dataclass(frozen=True, slots=True)
 class TradeTick:
     """One public trade: price, size, which side was the aggressor, and the venue's trade id."""
@@ -87,6 +90,7 @@ class TradeTick:
         check_ts("TradeTick", ts_event=self.ts_event, ts_init=self.ts_init)
 
 
+@with_unchecked
 @dataclass(frozen=True, slots=True)
 class BookOrder:
     """One book entry: a price level (L2, ``order_id`` 0) or an order (L3)."""
@@ -104,6 +108,7 @@ class BookOrder:
         check_type("BookOrder", "order_id", self.order_id, int)
 
 
+@with_unchecked
 @dataclass(frozen=True, slots=True)
 class OrderBookDelta:
     """One change to a book: add/update/delete a level, or clear the book (``order`` None).
@@ -154,9 +159,15 @@ class OrderBookDelta:
         return bool(self.flags & RecordFlag.F_LAST)
 
 
+@with_unchecked
 @dataclass(frozen=True, slots=True)
 class OrderBookDeltas:
-    """The deltas of one book event, in order, all for ``instrument_id``; the last has ``F_LAST``."""
+    """The deltas of one book event, in order, all for ``instrument_id``; the last has ``F_LAST``.
+
+    ``OrderBookDeltas.unchecked`` (like that of QuoteTick, TradeTick, BookOrder and
+    OrderBookDelta) skips the checks for parsers that built the parts themselves; it needs
+    ``deltas`` as a tuple.
+    """
 
     instrument_id: InstrumentId
     deltas: tuple[OrderBookDelta, ...]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from adapters.model._unchecked import with_unchecked
 from adapters.model.errors import ModelValueError
 
 __all__ = [
@@ -44,16 +45,21 @@ class Identifier:
         Raises:
             ModelValueError: when it is not a string, is empty, or has surrounding whitespace.
         """
-        name = type(self).__name__
-        if not isinstance(self.value, str):
-            raise ModelValueError(f"{name} takes a str, got {type(self.value).__name__} {self.value!r}")
-        if not self.value or self.value != self.value.strip():
-            raise ModelValueError(
-                f"{name} must be a non-empty string without surrounding whitespace, got {self.value!r}"
-            )
+        value = self.value
         sep = self._required_separator
-        if sep is not None and sep not in self.value:
-            raise ModelValueError(f"{name} must contain {sep!r} (e.g. 'TRADER-001'), got {self.value!r}")
+        # One cheap test for the usual case (trade ids arrive by the thousand a second); the
+        # names for the messages are only worked out on failure.
+        if type(value) is str and value and value == value.strip() and (sep is None or sep in value):
+            return
+        name = type(self).__name__
+        if not isinstance(value, str):
+            raise ModelValueError(f"{name} takes a str, got {type(value).__name__} {value!r}")
+        if not value or value != value.strip():
+            raise ModelValueError(
+                f"{name} must be a non-empty string without surrounding whitespace, got {value!r}"
+            )
+        if sep is not None and sep not in value:
+            raise ModelValueError(f"{name} must contain {sep!r} (e.g. 'TRADER-001'), got {value!r}")
 
     def __str__(self) -> str:
         return self.value
@@ -137,9 +143,14 @@ class OrderListId(Identifier):
     """Identifies a list of orders submitted together."""
 
 
+@with_unchecked
 @dataclass(frozen=True, slots=True, order=True, repr=False)
 class TradeId(Identifier):
-    """The venue's id of one trade (execution)."""
+    """The venue's id of one trade (execution).
+
+    ``TradeId.unchecked(value)`` skips the check, for stream parsers that checked ``value`` is
+    a non-empty str without surrounding whitespace themselves.
+    """
 
 
 @dataclass(frozen=True, slots=True, order=True, repr=False)

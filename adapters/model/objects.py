@@ -12,11 +12,16 @@ Arithmetic rules (the same for Price, Quantity and Money):
 - ``float`` operands are refused: binary floats are how precision is lost.
 
 Equality and ordering compare the numeric value, so ``Price.from_str("1.0") == Price.from_str("1.00")``.
+
+Speed: text already written at the precision (``Price("87480.10", 2)``, how venues send prices)
+is recognised by a precompiled pattern and taken as is; everything else gets the full check, so
+both paths give identical values and the same refusals.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, Self
@@ -76,6 +81,27 @@ def _check_precision(precision: object, type_name: str) -> int:
     if not 0 <= precision <= MAX_PRECISION:
         raise ModelValueError(f"{type_name} precision must be 0..{MAX_PRECISION}, got {precision}")
     return precision
+
+
+def _canonical_patterns(sign: str) -> dict[int, re.Pattern[str]]:
+    """Per precision, the plain decimal text that is already exactly what :func:`_fixed` returns.
+
+    That is ASCII digits with exactly ``precision`` places after one dot (no dot at precision 0),
+    and at most 28 digits in all, which the default context quantizes exactly: ``Decimal(text)``
+    then needs no normalizing or quantizing. This is how venues send prices and sizes
+    (``"87480.10"`` at precision 2), so it makes the hot path of every stream parser cheap;
+    any other text takes the full check.
+    """
+    patterns = {}
+    for precision in range(MAX_PRECISION + 1):
+        places = rf"\.[0-9]{{{precision}}}" if precision else ""
+        patterns[precision] = re.compile(rf"{sign}[0-9]{{1,{28 - precision}}}{places}")
+    return patterns
+
+
+# Keyed by precision 0..MAX_PRECISION; any other precision finds nothing and takes the full check.
+_CANONICAL_PRICE = _canonical_patterns("-?")
+_CANONICAL_QUANTITY = _canonical_patterns("")  # no sign: negatives and "-0" take the full check
 
 
 def _fixed(value: object, precision: int | None, type_name: str) -> tuple[Decimal, int]:
@@ -223,9 +249,17 @@ class Price(_Fixed):
             PrecisionError: ``value`` has more decimal places than ``precision``.
             ModelValueError: ``value`` is not a finite number or precision is out of range.
         """
+        if type(value) is str and type(precision) is int:
+            pattern = _CANONICAL_PRICE.get(precision)
+            if pattern is not None and pattern.fullmatch(value):
+                # The slots' own setters: a frozen dataclass refuses plain assignment, and they
+                # are cheaper than object.__setattr__ on this hot path.
+                _set_price_value(self, Decimal(value))
+                _set_price_precision(self, precision)
+                return
         dec, precision = _fixed(value, precision, "Price")
-        object.__setattr__(self, "value", dec)
-        object.__setattr__(self, "precision", precision)
+        _set_price_value(self, dec)
+        _set_price_precision(self, precision)
 
     @classmethod
     def from_str(cls, value: str) -> Price:
@@ -259,13 +293,19 @@ class Quantity(_Fixed):
             PrecisionError: ``value`` has more decimal places than ``precision``.
             ModelValueError: ``value`` is negative or not a finite number.
         """
+        if type(value) is str and type(precision) is int:
+            pattern = _CANONICAL_QUANTITY.get(precision)
+            if pattern is not None and pattern.fullmatch(value):
+                _set_quantity_value(self, Decimal(value))
+                _set_quantity_precision(self, precision)
+                return
         dec, precision = _fixed(value, precision, "Quantity")
         if dec < 0:
             raise ModelValueError(
                 f"Quantity must not be negative, got {str(dec)!r}; express direction with the order side"
             )
-        object.__setattr__(self, "value", dec + 0)  # + 0 turns -0 into 0
-        object.__setattr__(self, "precision", precision)
+        _set_quantity_value(self, dec + 0)  # + 0 turns -0 into 0
+        _set_quantity_precision(self, precision)
 
     @classmethod
     def from_str(cls, value: str) -> Quantity:
@@ -281,6 +321,13 @@ class Quantity(_Fixed):
     def zero(cls, precision: int = 0) -> Quantity:
         """Zero at the given precision."""
         return cls(0, precision)
+
+
+# The slots' descriptors fill the frozen classes in their constructors.
+_set_price_value = Price.__dict__["value"].__set__
+_set_price_precision = Price.__dict__["precision"].__set__
+_set_quantity_value = Quantity.__dict__["value"].__set__
+_set_quantity_precision = Quantity.__dict__["precision"].__set__
 
 
 class CurrencyType(enum.Enum):
