@@ -84,6 +84,8 @@ BYBIT_CAPABILITIES = Capabilities(
         "data:INSTRUMENT_STATUS": "Bybit has no instrument status stream",
         "data:INSTRUMENT_CLOSE": "Bybit has no instrument close stream",
         "request:QUOTE_TICKS": "Bybit keeps no historical quotes",
+        "history_paging": "Bybit's recent-trade has no cursor or time range: trade history is the one "
+        "page of latest trades the venue serves (1000 linear/inverse/option, 60 spot)",
         "SPOT/data:MARK_PRICES": "spot tickers carry no mark price",
         "SPOT/data:INDEX_PRICES": "spot tickers carry no index price",
         "SPOT/data:FUNDING_RATES": "spot has no funding",
