@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.bybit.common.enums import BybitOrderSide
 from adapters.bybit.common.mappings import aggressor_from_bybit, bar_spec_from_interval
 from adapters.bybit.http.models import BybitKline
 from adapters.bybit.http.parse import parse_bar
@@ -25,7 +26,7 @@ from adapters.model.data import (
 from adapters.model.enums import BookAction, OrderSide, RecordFlag
 from adapters.model.identifiers import TradeId
 from adapters.model.instruments import Instrument
-from adapters.model.objects import Price, Quantity
+from adapters.model.objects import MAX_PRECISION, Price, Quantity
 
 __all__ = [
     "interval_ms",
@@ -38,6 +39,25 @@ __all__ = [
 _SNAPSHOT = int(RecordFlag.F_SNAPSHOT)
 _LAST = int(RecordFlag.F_LAST)
 _MINUTE_MS = 60_000
+# aggressor_from_bybit's answers looked up by the wire string: building the enum and matching
+# it per trade cost a fifth of the trade parse. An unknown side is a KeyError.
+_AGGRESSOR = {side.value: aggressor_from_bybit(side) for side in BybitOrderSide}
+# Zero at each size precision, for the book's delete levels.
+_ZERO_QTY = [Quantity.zero(precision) for precision in range(MAX_PRECISION + 1)]
+
+
+def _ns(value: object, name: str) -> int:
+    """``value`` (a wire timestamp or sequence, or the caller's ``ts_init``) if a non-negative int.
+
+    The model's ``unchecked`` constructors used below trust their arguments, so the wire's
+    numbers are checked here instead (a str ``ts`` would otherwise be repeated a million times).
+
+    Raises:
+        ValueError: not an int, a bool, or negative.
+    """
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+    return value
 
 
 def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_init: int) -> OrderBookDeltas:
@@ -53,28 +73,32 @@ def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_i
     data = message["data"]
     iid = instrument.instrument_id
     pp, sp = instrument.price_precision, instrument.size_precision
-    seq = data["u"]
-    ts_event = message["ts"] * 1_000_000
+    # Every field below is checked here (ints) or built by a checked constructor (Price and
+    # Quantity refuse text off the instrument's precision), so the records are assembled with
+    # the model's ``unchecked`` constructors: this loop is the adapter's hottest path.
+    seq = _ns(data["u"], "orderbook u")
+    ts_event = _ns(message["ts"], "orderbook ts") * 1_000_000
+    _ns(ts_init, "ts_init")
     snapshot = message["type"] == "snapshot"
     flags = _SNAPSHOT if snapshot else 0
+    new_delta, new_order = OrderBookDelta.unchecked, BookOrder.unchecked
     deltas: list[OrderBookDelta] = []
     if snapshot:
-        deltas.append(OrderBookDelta(iid, BookAction.CLEAR, None, flags, seq, ts_event, ts_init))
+        deltas.append(new_delta(iid, BookAction.CLEAR, None, flags, seq, ts_event, ts_init))
     for side, levels in ((OrderSide.BUY, data["b"]), (OrderSide.SELL, data["a"])):
         for price, size in levels:
-            if snapshot:
-                action = BookAction.ADD
-            else:
-                action = BookAction.DELETE if size == "0" or float(size) == 0.0 else BookAction.UPDATE
-            order = BookOrder(side, Price(price, pp), Quantity(size, sp))
-            deltas.append(OrderBookDelta(iid, action, order, flags, seq, ts_event, ts_init))
+            # A delete's "0" is not written at the size precision, which would cost the full check.
+            qty = _ZERO_QTY[sp] if size == "0" else Quantity(size, sp)
+            action = BookAction.ADD if snapshot else (BookAction.UPDATE if qty else BookAction.DELETE)
+            order = new_order(side, Price(price, pp), qty, 0)
+            deltas.append(new_delta(iid, action, order, flags, seq, ts_event, ts_init))
     if not deltas:
         # A delta with no levels changes nothing but still advances ``u``: the data client checks
         # the sequence before calling this and skips such messages.
         raise ValueError(f"empty order book delta for {iid} (u={seq})")
     last = deltas[-1]
-    deltas[-1] = OrderBookDelta(iid, last.action, last.order, flags | _LAST, seq, ts_event, ts_init)
-    return OrderBookDeltas(iid, tuple(deltas))
+    deltas[-1] = new_delta(iid, last.action, last.order, flags | _LAST, seq, ts_event, ts_init)
+    return OrderBookDeltas.unchecked(iid, tuple(deltas))
 
 
 def parse_orderbook_quote(message: dict[str, Any], instrument: Instrument, ts_init: int) -> QuoteTick | None:
@@ -96,21 +120,28 @@ def parse_orderbook_quote(message: dict[str, Any], instrument: Instrument, ts_in
 
 
 def parse_ws_trades(message: dict[str, Any], instrument: Instrument, ts_init: int) -> list[TradeTick]:
-    """A ``publicTrade.*`` push → one TradeTick per trade (``S`` is the taker side)."""
+    """A ``publicTrade.*`` push → one TradeTick per trade (``S`` is the taker side).
+
+    Raises:
+        KeyError, ValueError: a malformed trade (price/size off precision, unknown side, bad ``T``).
+    """
     iid = instrument.instrument_id
     pp, sp = instrument.price_precision, instrument.size_precision
-    return [
-        TradeTick(
-            iid,
-            Price(item["p"], pp),
-            Quantity(item["v"], sp),
-            aggressor_from_bybit(item["S"]),
-            TradeId(item["i"]),
-            item["T"] * 1_000_000,
-            ts_init,
+    _ns(ts_init, "ts_init")
+    # Each field is checked or built by a checked constructor, hence TradeTick.unchecked.
+    new_tick, new_id = TradeTick.unchecked, TradeId.unchecked
+    ticks = []
+    for item in message["data"]:
+        ts, trade_id = item["T"], item["i"]
+        if type(ts) is not int or ts < 0:
+            raise ValueError(f"publicTrade T must be a non-negative int, got {ts!r}")
+        if type(trade_id) is not str or not trade_id or trade_id != trade_id.strip():
+            raise ValueError(f"publicTrade i must be a non-empty trade id, got {trade_id!r}")
+        price, size = Price(item["p"], pp), Quantity(item["v"], sp)
+        ticks.append(
+            new_tick(iid, price, size, _AGGRESSOR[item["S"]], new_id(trade_id), ts * 1_000_000, ts_init)
         )
-        for item in message["data"]
-    ]
+    return ticks
 
 
 def interval_ms(interval: str) -> int:
