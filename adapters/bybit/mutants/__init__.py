@@ -18,8 +18,11 @@ from adapters.contract.mutants import MutantDeclaration
 
 __all__ = ["MUTANTS"]
 
-_MODULES = (transport, orders)  # importing them registers their mutants
+#: Importing them registers their mutants; listed in catalogue order of the groups they cover.
+_MODULES = (transport.__name__, orders.__name__)
 
-#: Every Bybit mutant: transport groups (1-6) first, then groups 7-12, each in definition order
-#: (the modules define them in catalogue order).
-MUTANTS: tuple[MutantDeclaration, ...] = tuple(REGISTERED)
+#: Every Bybit mutant: transport groups (1-6) first, then groups 7-12, each module in definition
+#: (catalogue) order.
+MUTANTS: tuple[MutantDeclaration, ...] = tuple(
+    sorted(REGISTERED, key=lambda d: _MODULES.index(d.adapter_spec.partition(":")[0]))
+)
