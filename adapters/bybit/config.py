@@ -78,6 +78,12 @@ class BybitConfig:
             raise ValueError("recv_window_ms, http_timeout_s and ws_ping_interval_s must be positive")
         if self.ws_heartbeat_timeout_s is not None and self.ws_heartbeat_timeout_s <= 0:
             raise ValueError("ws_heartbeat_timeout_s must be positive (or None for 1.5 ping intervals)")
+        if (
+            isinstance(self.max_retries, bool)
+            or not isinstance(self.max_retries, int)
+            or self.max_retries < 0
+        ):
+            raise ValueError(f"max_retries must be an int >= 0 (0: no retries), got {self.max_retries!r}")
 
     def urls(self) -> BybitUrls:
         """The URLs to use: the overrides when set, else the environment's."""
@@ -117,9 +123,27 @@ class BybitDataClientConfig(BybitConfig):
 
     Attributes:
         default_book_depth: the depth used when a subscription names none (50, or 25 on options).
+        instrument_refresh_interval_s: reload instruments this often while connected and publish
+            new or changed ones (``None``, the default: load once on connect).
     """
 
     default_book_depth: int = 50
+    instrument_refresh_interval_s: float | None = None
+
+    def __post_init__(self) -> None:
+        """Check the shared settings, then the book depth and the refresh interval.
+
+        Raises:
+            ValueError: as :class:`BybitConfig`, a non-positive depth, or a non-positive interval.
+        """
+        BybitConfig.__post_init__(self)
+        if isinstance(self.default_book_depth, bool) or self.default_book_depth <= 0:
+            raise ValueError(f"default_book_depth must be a positive int, got {self.default_book_depth!r}")
+        if self.instrument_refresh_interval_s is not None and not self.instrument_refresh_interval_s > 0:
+            raise ValueError(
+                "instrument_refresh_interval_s must be positive (or None: no refresh), "
+                f"got {self.instrument_refresh_interval_s!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,9 @@ One public socket per category, opened on first use. Topic choices (§7.5, §8.3
   elsewhere (linear/inverse deltas are merged into the last snapshot first);
 - trades: ``publicTrade.{symbol}`` (options: ``publicTrade.{baseCoin}``, filtered by symbol);
 - mark/index prices and funding rates: ``tickers.{symbol}``;
-- bars: ``kline.{interval}.{symbol}``, closed candles only.
+- bars: ``kline.{interval}.{symbol}``, closed candles only;
+- instruments: reloaded every ``instrument_refresh_interval_s`` while connected (when set), new
+  or changed ones published (Bybit has no instrument stream).
 
 A topic shared by several subscriptions (tickers) is subscribed once and dropped with its last
 user. Push routing lives in :mod:`adapters.bybit.data_stream`, historical requests in
@@ -36,13 +38,16 @@ from adapters.bybit.config import BybitDataClientConfig
 from adapters.bybit.data_requests import BybitDataRequests
 from adapters.bybit.data_stream import BybitStreamRouter
 from adapters.bybit.http.client import BybitHttpClient
+from adapters.bybit.instrument_refresh import InstrumentRefresher
 from adapters.bybit.providers import BybitInstrumentProvider
 from adapters.bybit.websocket.books import BookSequencer, LocalBook
 from adapters.bybit.websocket.client import BybitWebSocketClient, WebSocketCreated
+from adapters.bybit.websocket.depth import compact_depth
 from adapters.bybit.websocket.messages import topic_kline, topic_orderbook, topic_public_trade, topic_tickers
 from adapters.contract.errors import UnsupportedFeature
 from adapters.contract.sink import EventSink
 from adapters.model.data import BarType
+from adapters.model.depth import DEPTH10_LEVELS
 from adapters.model.enums import AggregationSource, BookType, PriceType
 from adapters.model.identifiers import ClientId, InstrumentId, Venue
 from adapters.model.instruments import CryptoOption, Instrument
@@ -100,6 +105,8 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         self.books = BookSequencer()
         self.resyncs = 0
         self._connected = False
+        interval = config.instrument_refresh_interval_s
+        self._refresher = InstrumentRefresher(provider, sink, interval) if interval is not None else None
 
     # ------------------------------------------------------------------ identity
 
@@ -127,10 +134,14 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         await self._provider.load_all_async()
         for instrument in self._provider.list_all():
             self._sink.on_data(instrument)
+        if self._refresher is not None:
+            self._refresher.start(self._provider.list_all())
         self._connected = True
 
     async def disconnect(self) -> None:
-        """Close every socket and the REST session. Idempotent."""
+        """Stop the instrument refresh, close every socket and the REST session. Idempotent."""
+        if self._refresher is not None:
+            await self._refresher.stop()
         sockets, self._sockets = list(self._sockets.values()), {}
         for ws in sockets:
             await ws.close()
@@ -267,20 +278,32 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         depth: int | None = None,
         params: Any = None,
     ) -> None:
-        """Stream a full snapshot OrderBookDeltas after every book update."""
+        """Stream a full snapshot after every book update: OrderBookDeltas, or for ``depth=10``
+        an OrderBookDepth10 (Bybit has no depth-10 channel: it is served from the most compact
+        channel covering ten levels, 50 or on options 25).
+
+        Raises:
+            UnsupportedFeature: an L3 book, or a depth Bybit has no channel for (nothing is sent).
+        """
         if book_type is BookType.L3_MBO:
             raise UnsupportedFeature(
                 "Bybit books are L2 (market by price)", feature="data:ORDER_BOOK_SNAPSHOTS"
             )
-        topic = self._book_topic(instrument_id, depth)
+        kind = "snapshots"
+        if depth == DEPTH10_LEVELS:
+            symbol, product = split_instrument_id(instrument_id)
+            topic, kind = topic_orderbook(compact_depth(_DEPTHS[product]), symbol), "depth10"
+        else:
+            topic = self._book_topic(instrument_id, depth)
         self._local_books.setdefault(topic, LocalBook())
-        await self._want(instrument_id, topic, "snapshots")
+        await self._want(instrument_id, topic, kind)
 
     async def unsubscribe_order_book_snapshots(self, instrument_id: InstrumentId, params: Any = None) -> None:
-        """Stop the snapshots."""
+        """Stop the snapshots (and depth-10 books)."""
         for topic in self._topics_of(instrument_id, "orderbook."):
             self._local_books.pop(topic, None)
             self._unwant(instrument_id, topic, "snapshots")
+            self._unwant(instrument_id, topic, "depth10")
 
     def _topics_of(self, instrument_id: InstrumentId, prefix: str) -> list[str]:
         symbol = instrument_id.symbol.value.rsplit("-", 1)[0]

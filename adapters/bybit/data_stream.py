@@ -23,6 +23,7 @@ from adapters.bybit.http.parse import (
 )
 from adapters.bybit.websocket.books import BookSequencer, LocalBook, Verdict
 from adapters.bybit.websocket.client import BybitWebSocketClient
+from adapters.bybit.websocket.depth import parse_depth10
 from adapters.bybit.websocket.parse import (
     parse_orderbook_deltas,
     parse_orderbook_quote,
@@ -85,7 +86,7 @@ class BybitStreamRouter:
                 quote = parse_orderbook_quote(message, instrument, ts_init)
                 if quote is not None:
                     self._sink.on_data(quote)
-            if not users & {"deltas", "snapshots"}:
+            if not users & {"deltas", "snapshots", "depth10"}:
                 return
         verdict = self.books.check(topic, message)
         if verdict is Verdict.GAP:
@@ -100,7 +101,11 @@ class BybitStreamRouter:
         local = self._local_books.get(topic)
         if local is not None:
             local.apply(message)
-            self._sink.on_data(parse_orderbook_deltas(local.as_snapshot(message), instrument, ts_init))
+            snapshot = local.as_snapshot(message)
+            if "snapshots" in users:
+                self._sink.on_data(parse_orderbook_deltas(snapshot, instrument, ts_init))
+            if "depth10" in users:
+                self._sink.on_data(parse_depth10(snapshot, instrument, ts_init))
 
     def _resync(self, topic: str, instrument_id: InstrumentId) -> None:
         """Re-subscribe a book whose sequence broke: the venue answers with a fresh snapshot."""

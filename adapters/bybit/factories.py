@@ -24,6 +24,7 @@ from adapters.contract.capabilities import Capabilities, Product
 from adapters.contract.errors import FatalAdapterError
 from adapters.contract.factory import AdapterClients, Credentials, Endpoints
 from adapters.contract.sink import EventSink
+from adapters.network.retry import RetryPolicy
 
 __all__ = ["BybitAdapterFactory"]
 
@@ -58,7 +59,10 @@ class BybitAdapterFactory:
         self._on_websocket_created = on_websocket_created
 
     def conformance_config(
-        self, heartbeat_interval_s: float | None = None, auth_timeout_s: float | None = None
+        self,
+        heartbeat_interval_s: float | None = None,
+        auth_timeout_s: float | None = None,
+        instrument_refresh_s: float | None = None,
     ) -> Mapping[str, Any]:
         """The config :meth:`create` accepts for the conformance suite's short timing cases.
 
@@ -68,6 +72,7 @@ class BybitAdapterFactory:
                 0.2 s interval, one late pong on a busy event loop would otherwise read as a
                 dead connection.
             auth_timeout_s: how long the private login waits for its ack (``ws_auth_timeout_s``).
+            instrument_refresh_s: the instrument reload period (``instrument_refresh_interval_s``).
 
         Returns:
             Only the keys for the arguments given (an empty mapping when none is).
@@ -78,6 +83,8 @@ class BybitAdapterFactory:
             config["ws_heartbeat_timeout_s"] = 3 * heartbeat_interval_s
         if auth_timeout_s is not None:
             config["ws_auth_timeout_s"] = auth_timeout_s
+        if instrument_refresh_s is not None:
+            config["instrument_refresh_interval_s"] = instrument_refresh_s
         return config
 
     def create(
@@ -144,6 +151,7 @@ class BybitAdapterFactory:
             credential,
             recv_window_ms=data_config.recv_window_ms,
             timeout_s=data_config.http_timeout_s,
+            retry_policy=RetryPolicy(max_retries=data_config.max_retries, initial_delay_s=0.2),
         )
         provider = BybitInstrumentProvider(http, data_config.product_types)
         hook = on_websocket_created
