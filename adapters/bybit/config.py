@@ -171,3 +171,7 @@ class BybitExecClientConfig(BybitConfig):
         BybitConfig.__post_init__(self)
         if self.ws_auth_timeout_s <= 0:
             raise ValueError("ws_auth_timeout_s must be positive")
+        if isinstance(self.reconcile_lookback_ms, bool) or self.reconcile_lookback_ms <= 0:
+            raise ValueError(
+                f"reconcile_lookback_ms must be a positive int, got {self.reconcile_lookback_ms!r}"
+            )

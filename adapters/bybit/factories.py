@@ -58,6 +58,21 @@ class BybitAdapterFactory:
         """
         self._on_websocket_created = on_websocket_created
 
+    def config_defaults(self) -> Mapping[str, Any]:
+        """Every option :meth:`create` accepts, with its documented default (see the config classes).
+
+        Returns:
+            ``{name: default}``; credentials and URL overrides are left out (they come from the
+            ``credentials`` and ``endpoints`` arguments).
+        """
+        defaults: dict[str, Any] = {}
+        for cls in (BybitDataClientConfig, BybitExecClientConfig):
+            for f in dataclasses.fields(cls):
+                if f.name in _CONFIG_KEYS:
+                    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+                    defaults[f.name] = default
+        return defaults
+
     def conformance_config(
         self,
         heartbeat_interval_s: float | None = None,

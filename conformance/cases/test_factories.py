@@ -1,4 +1,4 @@
-"""Group 12, factories, credentials and provider loading (F-01, F-02, F-04).
+"""Group 12, factories, credentials, config defaults and provider loading (F-01..F-04).
 
 The suite builds adapters only through the contract's factory (``factory.create(endpoints,
 credentials, sink, config)``), so these cases judge exactly that seam: the clients it returns,
@@ -20,6 +20,7 @@ from conformance.harness.context import CaseContext
 from conformance.harness.dialects import facts_of
 from conformance.harness.registry import case
 from conformance.harness.requirements import execution, product
+from simulator.server import HttpMatch, HttpStatus
 from simulator.server.journal import AuthVerdict, HttpEntry
 
 LIN, SPOT = "linear:BTCUSDT", "spot:BTCUSDT"
@@ -101,3 +102,66 @@ async def test_f04_provider_loading(ctx: CaseContext) -> None:
         fresh.load_all_async({"no_such_filter": True}), AdapterError, "an unknown filter key is refused"
     )
     ctx.expect(isinstance(error, FatalAdapterError), "FatalAdapterError", type(error).__name__)
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@case(
+    "F-03",
+    group="factories",
+    requires=product(Product.LINEAR),
+    simulator=WORLD,
+    timeout_s=30,
+)
+async def test_f03_config_defaults_and_validation(ctx: CaseContext) -> None:
+    """The documented defaults build working clients; the retry default is what the wire shows (and a
+    given value changes it); every numeric option refuses a negative value naming the option."""
+    defaults_of = getattr(ctx.adapter.factory, "config_defaults", None)
+    ctx.expect(callable(defaults_of), "the factory documents its config: config_defaults()", "it has none")
+    assert defaults_of is not None
+    defaults = dict(defaults_of())
+    facts = facts_of(ctx.adapter.dialect)
+    route = facts.instruments_route
+    ctx.sim.faults.arm(HttpStatus(503, body="gateway down"), route=route, persistent=True)
+    rounds = [("the documented defaults", defaults, defaults.get("max_retries"))]
+    if "max_retries" in defaults:
+        rounds.append(("max_retries=0", {"max_retries": 0}, 0))
+    for label, config, retries in rounds:
+        built = ctx.build(keys=False, config=config)
+        mark = ctx.journal.mark()
+        await ctx.raises(built.provider.load_all_async(), AdapterError, f"{label}: loading fails on a 503")
+        attempts: dict[str, int] = {}
+        for entry in ctx.journal.entries(HttpEntry, mark, HttpMatch("GET", route)):
+            attempts[entry.query] = attempts.get(entry.query, 0) + 1
+        if retries is not None:
+            ctx.expect(
+                attempts and set(attempts.values()) == {retries + 1},
+                f"{label}: {retries} retries, {retries + 1} attempts per request",
+                f"{attempts}",
+            )
+    problems = []
+    endpoints_built = ctx.build(keys=False)  # the defaults (no config) also build
+    ctx.expect(endpoints_built.data is not None, "clients built with no config", "none")
+    for key, value in sorted(defaults.items()):
+        if not _numeric(value):
+            continue
+        try:
+            ctx.build(keys=False, config={key: -1})
+        except FatalAdapterError as exc:
+            if key not in str(exc):
+                problems.append(f"{key}=-1 refused without naming it: {exc}")
+            continue
+        except Exception as exc:
+            problems.append(f"{key}=-1: {type(exc).__name__} instead of FatalAdapterError: {exc}")
+            continue
+        problems.append(f"{key}=-1 accepted")
+    try:
+        ctx.build(keys=False, config={"no_such_option": 1})
+        problems.append("an unknown option accepted")
+    except FatalAdapterError:
+        pass
+    ctx.expect(
+        not problems, "invalid values refused with FatalAdapterError naming the option", "; ".join(problems)
+    )

@@ -75,3 +75,11 @@ def test_max_retries_reaches_the_rest_client() -> None:
     assert BybitAdapterFactory().conformance_config(instrument_refresh_s=0.2) == {
         "instrument_refresh_interval_s": 0.2
     }
+
+
+def test_config_defaults_document_every_option_and_build() -> None:
+    defaults = dict(BybitAdapterFactory().config_defaults())
+    assert defaults["max_retries"] == 3 and defaults["reconcile_lookback_ms"] > 0
+    assert "api_key" not in defaults and "base_url_http" not in defaults
+    endpoints = Endpoints(rest_base_url="http://127.0.0.1:1")
+    assert BybitAdapterFactory().create(endpoints, None, RecordingSink(), defaults).data is not None
