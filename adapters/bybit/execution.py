@@ -8,13 +8,21 @@ seen in reconciliation is remembered, so the same fill arriving on the stream is
 again (:class:`~adapters.bybit.execution_stream.OrderStreamHandler`).
 
 Commands never raise for a venue refusal: those become OrderRejected / OrderModifyRejected /
-OrderCancelRejected; unsupported combinations become OrderDenied before any traffic.
-Report generation lives in :mod:`adapters.bybit.execution_reports`, cancels (and how an ambiguous
-cancel refusal is settled) in :mod:`adapters.bybit.execution_cancels`.
+OrderCancelRejected; unsupported combinations become OrderDenied before any traffic (an order
+list is checked whole first: one invalid leg denies every leg). Report generation lives in
+:mod:`adapters.bybit.execution_reports`, cancels (and how an ambiguous cancel refusal is settled)
+in :mod:`adapters.bybit.execution_cancels`, create and amend with their unknown-outcome policy in
+:mod:`adapters.bybit.execution_entry`.
+
+After the private stream reconnects, the account and the fills are read again over REST - but
+only once ``order``/``execution``/``wallet`` are subscribed again, so a fill made while the REST
+read runs arrives as a push (deduplicated against the read by trade id) instead of being lost.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -30,8 +38,8 @@ from adapters.bybit.common.mappings import (
 )
 from adapters.bybit.common.urls import BybitUrls
 from adapters.bybit.config import BybitExecClientConfig
-from adapters.bybit.execution_cancels import BybitCancelCommands
-from adapters.bybit.execution_orders import amend_params, deny_reason, event_client_order_id, place_params
+from adapters.bybit.execution_entry import UNKNOWN_OUTCOME, BybitOrderEntry
+from adapters.bybit.execution_orders import deny_reason, place_params
 from adapters.bybit.execution_stream import OrderStreamHandler, TrackedOrder
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.http.models import BybitExecution, BybitOrder, BybitPosition, BybitWalletBalance
@@ -50,12 +58,7 @@ from adapters.model.commands import (
     SubmitOrder,
     SubmitOrderList,
 )
-from adapters.model.events import (
-    OrderDenied,
-    OrderModifyRejected,
-    OrderRejected,
-    OrderSubmitted,
-)
+from adapters.model.events import OrderDenied, OrderSubmitted
 from adapters.model.identifiers import AccountId, ClientId, Venue, VenueOrderId
 from adapters.model.instruments import Instrument
 from adapters.model.orders import DEFAULT_STRATEGY_ID, DEFAULT_TRADER_ID, Order
@@ -66,7 +69,7 @@ __all__ = ["BybitExecutionClient"]
 log = logging.getLogger(__name__)
 
 
-class BybitExecutionClient(BybitCancelCommands):
+class BybitExecutionClient(BybitOrderEntry):
     """Implements the contract's ExecutionClient for Bybit unified accounts."""
 
     def __init__(
@@ -104,6 +107,7 @@ class BybitExecutionClient(BybitCancelCommands):
         self._ws: BybitWebSocketClient | None = None
         self._on_websocket_created = on_websocket_created
         self._connected = False
+        self._resync: asyncio.Task[None] | None = None
         self.last_mass_status: ExecutionMassStatus | None = None
 
     @property
@@ -162,6 +166,11 @@ class BybitExecutionClient(BybitCancelCommands):
 
     async def disconnect(self) -> None:
         """Close the private stream. Idempotent."""
+        resync, self._resync = self._resync, None
+        if resync is not None:
+            resync.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await resync
         ws, self._ws = self._ws, None
         if ws is not None:
             await ws.close()
@@ -175,8 +184,8 @@ class BybitExecutionClient(BybitCancelCommands):
             self._sink.on_event(parse_account_state(wallet, self._account_id, now, now))
 
     async def _reconcile(self) -> None:
-        status = await self.generate_mass_status(self._config.reconcile_lookback_ms // 60_000)
-        assert status is not None
+        # The raising variant: connecting on a venue that cannot say what is open must fail.
+        status = await self._mass_status(self._config.reconcile_lookback_ms // 60_000)
         self.last_mass_status = status
         for fill in status.fill_reports:
             self.stream.mark_seen(fill.trade_id)
@@ -197,13 +206,28 @@ class BybitExecutionClient(BybitCancelCommands):
         for report in (*status.order_reports, *status.fill_reports, *status.position_reports):
             self._sink.on_event(report)
 
-    async def _on_reconnected(self) -> None:
-        # Pushes may have been missed while the stream was down: re-read the account and fills.
+    def _on_reconnected(self) -> None:
+        # Called after the re-login, before the topics are restored: reading fills now would miss
+        # any fill made between the read and the resubscribe. So resync in a task that first waits
+        # for the restored subscriptions (a newer reconnect replaces it).
+        if self._resync is not None:
+            self._resync.cancel()
+        self._resync = asyncio.get_running_loop().create_task(self._resync_after_reconnect())
+
+    async def _resync_after_reconnect(self) -> None:
+        """Once the private topics are live again, re-read the account and fills missed while away."""
+        ws = self._ws
+        if ws is None:
+            return
         try:
+            for topic in PRIVATE_TOPICS:
+                await ws.wait_subscribed(topic, timeout_s=self._config.http_timeout_s)
             await self._publish_account_state()
-            for fill in await self.generate_fill_reports():
+            for fill in await self._fill_reports():
                 if self.stream.mark_seen(fill.trade_id):
                     self._sink.on_event(fill)
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:
             self._sink.on_error(exc, "bybit private stream reconnect reconciliation")
 
@@ -261,16 +285,15 @@ class BybitExecutionClient(BybitCancelCommands):
             )
         )
 
-    def _prepare(self, order: Order) -> TrackedOrder | None:
-        """Deny or track-and-announce one order; ``None`` when denied."""
+    def _check(self, order: Order) -> Instrument | str:
+        """The order's instrument when Bybit can take the order as given, else why not."""
         instrument = self._provider.find(order.instrument_id)
         if instrument is None:
-            self._deny(order, f"instrument {order.instrument_id} is not loaded by the Bybit adapter")
-            return None
-        reason = deny_reason(order, instrument)
-        if reason is not None:
-            self._deny(order, reason)
-            return None
+            return f"instrument {order.instrument_id} is not loaded by the Bybit adapter"
+        return deny_reason(order, instrument) or instrument
+
+    def _announce(self, order: Order, instrument: Instrument) -> TrackedOrder:
+        """Track a checked order and publish OrderSubmitted (the venue's answer comes later)."""
         tracked = TrackedOrder(
             instrument=instrument,
             client_order_id=order.client_order_id,
@@ -294,40 +317,44 @@ class BybitExecutionClient(BybitCancelCommands):
         )
         return tracked
 
-    def _reject(self, tracked: TrackedOrder, reason: str) -> None:
-        tracked.closed = True
-        now = self._clock_ns()
-        self._sink.on_event(
-            OrderRejected(
-                instrument_id=tracked.instrument.instrument_id,
-                client_order_id=tracked.client_order_id,
-                trader_id=tracked.trader_id,
-                strategy_id=tracked.strategy_id,
-                account_id=self._account_id,
-                reason=reason,
-                ts_event=now,
-                ts_init=now,
-            )
-        )
-
     async def submit_order(self, command: SubmitOrder) -> None:
-        """Deny locally, or publish OrderSubmitted and send; acceptance comes from the stream."""
+        """Deny locally, or publish OrderSubmitted and send; acceptance comes from the stream.
+
+        A lost answer is settled from the venue's state, never reported as a rejection
+        (:mod:`adapters.bybit.execution_entry`).
+        """
         self._require_connected()
         order = command.order
-        tracked = self._prepare(order)
-        if tracked is None:
+        checked = self._check(order)
+        if isinstance(checked, str):
+            self._deny(order, checked)
             return
-        try:
-            result = await self._http.http_place_order(place_params(order, tracked.instrument))
-        except VenueError as exc:
-            self._reject(tracked, f"{exc.code}: {exc.message}")
-            return
-        self.stream.set_venue_id(tracked, VenueOrderId(result.order_id))
+        await self._place(order, self._announce(order, checked))
 
     async def submit_order_list(self, command: SubmitOrderList) -> None:
-        """Submit the list's orders with create-batch, chunked by the venue's batch size."""
+        """Submit the list's orders with create-batch, chunked by the venue's batch size.
+
+        Every leg is checked before anything is sent: when one is invalid the whole list is
+        OrderDenied (that leg with its reason, the others with ``ORDER_LIST_DENIED``), nothing sent.
+        """
         self._require_connected()
-        prepared = [(o, t) for o in command.order_list.orders if (t := self._prepare(o)) is not None]
+        orders = command.order_list.orders
+        checked = [self._check(o) for o in orders]
+        invalid = [(o, c) for o, c in zip(orders, checked, strict=True) if isinstance(c, str)]
+        if invalid:
+            first, why = invalid[0]
+            for order, check in zip(orders, checked, strict=True):
+                self._deny(
+                    order,
+                    check
+                    if isinstance(check, str)
+                    else f"ORDER_LIST_DENIED: leg {first.client_order_id} of list "
+                    f"{command.order_list.order_list_id} is invalid ({why})",
+                )
+            return
+        prepared = [
+            (o, self._announce(o, c)) for o, c in zip(orders, checked, strict=True) if not isinstance(c, str)
+        ]
         if not prepared:
             return
         _, product = split_instrument_id(command.order_list.instrument_id)
@@ -342,6 +369,11 @@ class BybitExecutionClient(BybitCancelCommands):
                 for _, tracked in chunk:
                     self._reject(tracked, f"{exc.code}: {exc.message}")
                 continue
+            except UNKNOWN_OUTCOME as exc:
+                # The batch's answer was lost: settle each leg as a single create would be.
+                for order, tracked in chunk:
+                    await self._settle_create(order, tracked, exc)
+                continue
             for (_, tracked), result in zip(chunk, results, strict=False):
                 if result.code != 0:
                     self._reject(tracked, f"{result.code}: {result.msg}")
@@ -353,29 +385,21 @@ class BybitExecutionClient(BybitCancelCommands):
         return BYBIT_CAPABILITIES.max_batch_submit
 
     async def modify_order(self, command: ModifyOrder) -> None:
-        """Amend; OrderUpdated follows from the stream, OrderModifyRejected on a refusal."""
+        """Amend; OrderUpdated follows from the stream, OrderModifyRejected on a refusal.
+
+        A modify that cannot be prepared (its instrument is not loaded) is OrderModifyRejected
+        with nothing sent; a lost answer is settled from the venue's state.
+        """
         self._require_connected()
         tracked = self.stream.find(command.client_order_id, command.venue_order_id)
-        if tracked is not None:
-            tracked.pending_modify = True
-        try:
-            await self._http.http_amend_order(amend_params(command))
-        except VenueError as exc:
-            if tracked is not None:
-                tracked.pending_modify = False
-            self._sink.on_event(
-                OrderModifyRejected(
-                    instrument_id=command.instrument_id,
-                    client_order_id=event_client_order_id(command, tracked),
-                    venue_order_id=command.venue_order_id,
-                    trader_id=command.trader_id,
-                    strategy_id=command.strategy_id,
-                    account_id=self._account_id,
-                    reason=f"{exc.code}: {exc.message}",
-                    ts_event=self._clock_ns(),
-                    ts_init=self._clock_ns(),
-                )
+        if self._provider.find(command.instrument_id) is None:
+            self._modify_rejected(
+                command,
+                tracked,
+                f"instrument {command.instrument_id} is not loaded by the Bybit adapter; nothing sent",
             )
+            return
+        await self._amend(command, tracked)
 
 
 def _without_category(params: Any) -> Any:

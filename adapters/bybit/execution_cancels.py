@@ -3,8 +3,11 @@ refusal becomes an event.
 
 A definite refusal (e.g. 110008 "already finished") is OrderCancelRejected. Bybit's "order not
 exists or too late to cancel" (110001 and kin, :data:`~adapters.bybit.http.errors.ORDER_NOT_FOUND_CODES`)
-is not: the order may have just filled or been canceled - maybe by an earlier attempt of this very
-cancel whose answer was lost - so it is settled from the venue's state (catalogue O-18(b), OP-02).
+is not: the order may have just filled or been canceled, so it is settled from the venue's state
+(catalogue O-18(b)). Nor is a lost answer (a reset, a timeout, a 5xx; the REST client does not
+resend order entry blindly): the order is queried, a closed one applied as the stream would, an
+open one canceled again (OP-02). A cancel for an instrument the adapter has not loaded cannot be
+prepared: OrderCancelRejected with nothing sent (OP-04).
 """
 
 from __future__ import annotations
@@ -19,19 +22,22 @@ from adapters.bybit.execution_reports import BybitExecutionReports
 from adapters.bybit.execution_stream import OrderStreamHandler
 from adapters.bybit.http.errors import ORDER_NOT_FOUND_CODES
 from adapters.bybit.http.query import BatchCancelParams, CancelAllParams
-from adapters.contract.errors import AdapterError, VenueError
+from adapters.contract.errors import AdapterError, RateLimited, RetryableTransportError, VenueError
 from adapters.contract.sink import EventSink
 from adapters.model.commands import BatchCancelOrders, CancelAllOrders, CancelOrder
 from adapters.model.enums import OrderSide
 from adapters.model.events import OrderCancelRejected
 from adapters.model.instruments import Instrument
 
-__all__ = ["BybitCancelCommands"]
+__all__ = ["OPEN_STATUSES", "BybitCancelCommands"]
 
 log = logging.getLogger(__name__)
 
+#: Cancels sent for one command whose answers are lost before it is left to the stream.
+_LOST_ANSWER_ROUNDS = 3
+
 #: States in which an order can still be canceled (a "not found" for one of them is a refusal).
-_OPEN_STATUSES = frozenset(
+OPEN_STATUSES = frozenset(
     {
         BybitOrderStatus.CREATED,
         BybitOrderStatus.NEW,
@@ -73,13 +79,47 @@ class BybitCancelCommands(BybitExecutionReports):
         settled from the venue's state (:meth:`_settle_cancel`).
         """
         self._require_connected()
+        if self._provider.find(command.instrument_id) is None:
+            reason = f"instrument {command.instrument_id} is not loaded by the Bybit adapter; nothing sent"
+            self._cancel_rejected(command, reason)
+            return
+        for _ in range(_LOST_ANSWER_ROUNDS):
+            try:
+                await self._http.http_cancel_order(cancel_params(command))
+            except VenueError as exc:
+                if exc.code in ORDER_NOT_FOUND_CODES:
+                    await self._settle_cancel(command, exc)
+                else:
+                    self._cancel_rejected(command, f"{exc.code}: {exc.message}")
+                return
+            except (RetryableTransportError, RateLimited) as exc:
+                if not await self._cancel_still_needed(command, exc):
+                    return
+                continue  # the venue still lists the order open: the cancel did not happen
+            return
+        log.warning("cancel %s: answer lost %d times; left to the stream", command, _LOST_ANSWER_ROUNDS)
+
+    async def _cancel_still_needed(self, command: CancelOrder, lost: AdapterError) -> bool:
+        """After a cancel whose answer was lost: ``True`` when the venue still lists the order open.
+
+        A closed order is applied as its push would be (OrderCanceled once, or nothing for a fill);
+        an order the venue does not know, or a query that fails, leaves nothing to do here but
+        report (never OrderCancelRejected: the outcome is unknown).
+        """
         try:
-            await self._http.http_cancel_order(cancel_params(command))
-        except VenueError as exc:
-            if exc.code in ORDER_NOT_FOUND_CODES:
-                await self._settle_cancel(command, exc)
-            else:
-                self._cancel_rejected(command, f"{exc.code}: {exc.message}")
+            order = await self._venue_order(
+                command.instrument_id, command.client_order_id, command.venue_order_id
+            )
+        except AdapterError as exc:
+            self._sink.on_error(exc, f"bybit cancel {command}: answer lost ({lost}), order query failed")
+            return False
+        if order is None:
+            log.warning("cancel %s: answer lost (%s) and the venue lists no such order", command, lost)
+            return False
+        if BybitOrderStatus(order.order_status) in OPEN_STATUSES:
+            return True
+        self.stream.on_order(order, self._instrument_for)
+        return False
 
     async def _settle_cancel(self, command: CancelOrder, refusal: VenueError) -> None:
         """Query the order a cancel was refused as not found for, and publish what its state says.
@@ -99,7 +139,7 @@ class BybitCancelCommands(BybitExecutionReports):
         if order is None:
             log.warning("cancel %s refused (%s); the venue lists no such order", command, refusal)
             return
-        if BybitOrderStatus(order.order_status) in _OPEN_STATUSES:
+        if BybitOrderStatus(order.order_status) in OPEN_STATUSES:
             self._cancel_rejected(
                 command, f"{refusal.code}: {refusal.message} (the venue still lists it {order.order_status})"
             )
@@ -114,7 +154,7 @@ class BybitCancelCommands(BybitExecutionReports):
             await self._http.http_cancel_all(CancelAllParams(product, symbol=symbol))
             return
         side = order_side_to_bybit(command.order_side).value
-        reports = await self.generate_order_status_reports(command.instrument_id, open_only=True)
+        reports = await self._order_status_reports(command.instrument_id, open_only=True)
         cancels = tuple(
             CancelOrder(
                 instrument_id=command.instrument_id,

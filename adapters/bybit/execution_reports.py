@@ -4,12 +4,18 @@ Bybit needs a scope on some list calls (§6.12, §6.18): linear open orders and 
 per settle coin (``BybitExecClientConfig.settle_coins``); spot has no positions. History calls
 use ``startTime``/``endTime`` in ms and follow cursors. Fills come back oldest first and
 deduplicated by trade id.
+
+The public ``generate_*`` methods contain a failing venue (catalogue RS-08): a transport error,
+rate limit or refusal is published to the sink's ``on_error`` and the method returns what it can
+know - ``[]`` (``None`` for the mass status) - so a caller's reconciliation loop keeps running.
+The client's own paths (reconciliation on connect, cancel-all by side) use the raising ``_``
+variants: there a silent ``[]`` would mean "nothing open", which is not what the venue said.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, TypeVar
 
 from adapters.bybit.common.enums import BybitProductType
 from adapters.bybit.common.mappings import BYBIT_VENUE, make_instrument_id, split_instrument_id
@@ -29,6 +35,8 @@ from adapters.bybit.http.query import (
     PositionListParams,
 )
 from adapters.bybit.providers import BybitInstrumentProvider
+from adapters.contract.errors import AuthenticationError, RateLimited, RetryableTransportError, VenueError
+from adapters.contract.sink import EventSink
 from adapters.model.enums import PositionSide
 from adapters.model.identifiers import AccountId, ClientId, ClientOrderId, InstrumentId, VenueOrderId
 from adapters.model.objects import Quantity
@@ -39,10 +47,16 @@ __all__ = ["BybitExecutionReports"]
 _NS_PER_MS = 1_000_000
 #: §6.18/§6.19: history windows are at most 7 days.
 _MAX_WINDOW_MS = 7 * 24 * 3600 * 1000
+#: What a failing venue raises; a programming error (FatalAdapterError, a bug) still propagates.
+_VENUE_FAILURES: Final = (RetryableTransportError, RateLimited, VenueError, AuthenticationError)
+
+T = TypeVar("T")
 
 
 class BybitExecutionReports:
     """The ``generate_*`` half of the execution client."""
+
+    _sink: EventSink
 
     def __init__(
         self,
@@ -97,12 +111,23 @@ class BybitExecutionReports:
         client_order_id: ClientOrderId | None = None,
         venue_order_id: VenueOrderId | None = None,
     ) -> OrderStatusReport | None:
-        """The venue's view of one order (open orders first, then history), or ``None``."""
-        order = await self._venue_order(instrument_id, client_order_id, venue_order_id)
+        """The venue's view of one order (open orders first, then history), or ``None`` (also
+        when the venue fails; the error goes to the sink)."""
+        instrument = self._provider.get(instrument_id)
+        order = await self._contained(
+            self._venue_order(instrument_id, client_order_id, venue_order_id), None, "order status report"
+        )
         if order is None:
             return None
-        instrument = self._provider.get(instrument_id)
         return parse_order_status_report(order, instrument, self._account_id, self._clock_ns())
+
+    async def _contained(self, work: Awaitable[T], fallback: T, what: str) -> T:
+        """``await work``; on a venue failure publish it to the sink and return ``fallback``."""
+        try:
+            return await work
+        except _VENUE_FAILURES as exc:
+            self._sink.on_error(exc, f"bybit {what}: the venue failed; returning {fallback!r}")
+            return fallback
 
     async def _venue_order(
         self,
@@ -130,7 +155,18 @@ class BybitExecutionReports:
         end_ns: int | None = None,
         open_only: bool = False,
     ) -> list[OrderStatusReport]:
-        """Open orders, plus (unless ``open_only``) closed ones from history within the window."""
+        """Open orders, plus (unless ``open_only``) closed ones from history within the window;
+        ``[]`` when the venue fails (the error goes to the sink)."""
+        work = self._order_status_reports(instrument_id, start_ns, end_ns, open_only)
+        return await self._contained(work, [], "order status reports")
+
+    async def _order_status_reports(
+        self,
+        instrument_id: InstrumentId | None = None,
+        start_ns: int | None = None,
+        end_ns: int | None = None,
+        open_only: bool = False,
+    ) -> list[OrderStatusReport]:
         ts_init = self._clock_ns()
         start_ms, end_ms = self._window(start_ns, end_ns)
         seen: dict[str, OrderStatusReport] = {}
@@ -155,7 +191,18 @@ class BybitExecutionReports:
         start_ns: int | None = None,
         end_ns: int | None = None,
     ) -> list[FillReport]:
-        """Trade executions within the window, oldest first, one per trade id."""
+        """Trade executions within the window, oldest first, one per trade id; ``[]`` when the
+        venue fails (the error goes to the sink)."""
+        work = self._fill_reports(instrument_id, venue_order_id, start_ns, end_ns)
+        return await self._contained(work, [], "fill reports")
+
+    async def _fill_reports(
+        self,
+        instrument_id: InstrumentId | None = None,
+        venue_order_id: VenueOrderId | None = None,
+        start_ns: int | None = None,
+        end_ns: int | None = None,
+    ) -> list[FillReport]:
         ts_init = self._clock_ns()
         start_ms, end_ms = self._window(start_ns, end_ns)
         fills: dict[str, FillReport] = {}
@@ -181,7 +228,17 @@ class BybitExecutionReports:
         start_ns: int | None = None,
         end_ns: int | None = None,
     ) -> list[PositionStatusReport]:
-        """Open positions; a requested instrument without one is reported FLAT."""
+        """Open positions; a requested instrument without one is reported FLAT. ``[]`` when the
+        venue fails (the error goes to the sink)."""
+        work = self._position_reports(instrument_id, start_ns, end_ns)
+        return await self._contained(work, [], "position status reports")
+
+    async def _position_reports(
+        self,
+        instrument_id: InstrumentId | None = None,
+        start_ns: int | None = None,
+        end_ns: int | None = None,
+    ) -> list[PositionStatusReport]:
         ts_init = self._clock_ns()
         reports = []
         for scope in self._scopes(instrument_id, positions=True):
@@ -208,7 +265,11 @@ class BybitExecutionReports:
         return reports
 
     async def generate_mass_status(self, lookback_mins: int | None = None) -> ExecutionMassStatus | None:
-        """Open orders, fills within ``lookback_mins`` and open positions, at once."""
+        """Open orders, fills within ``lookback_mins`` and open positions, at once; ``None`` when
+        the venue fails (the error goes to the sink)."""
+        return await self._contained(self._mass_status(lookback_mins), None, "mass status")
+
+    async def _mass_status(self, lookback_mins: int | None = None) -> ExecutionMassStatus:
         now = self._clock_ns()
         start_ns = now - lookback_mins * 60 * 1_000_000_000 if lookback_mins else None
         return ExecutionMassStatus(
@@ -216,7 +277,7 @@ class BybitExecutionReports:
             account_id=self._account_id,
             venue=BYBIT_VENUE,
             ts_init=now,
-            order_reports=tuple(await self.generate_order_status_reports(open_only=True)),
-            fill_reports=tuple(await self.generate_fill_reports(start_ns=start_ns)),
-            position_reports=tuple(await self.generate_position_status_reports()),
+            order_reports=tuple(await self._order_status_reports(open_only=True)),
+            fill_reports=tuple(await self._fill_reports(start_ns=start_ns)),
+            position_reports=tuple(await self._position_reports()),
         )

@@ -39,7 +39,7 @@ from adapters.bybit.http.models import (
     BybitTrade,
     BybitWalletBalance,
 )
-from adapters.contract.errors import FatalAdapterError, MissingCredentials
+from adapters.contract.errors import FatalAdapterError, MissingCredentials, is_resendable
 from adapters.network.clock import Clock, Sleeper, monotonic, real_sleep
 from adapters.network.http import HttpClient, HttpResponse
 from adapters.network.quota import Quota, RateLimiter
@@ -192,7 +192,7 @@ class BybitHttpClient:
         params: Mapping[str, Any] | None,
         *,
         signed: bool,
-        retry: bool = True,
+        retry: bool | Callable[[BaseException], bool] = True,
     ) -> dict[str, Any]:
         sign = self._signer(self._require_credential(path)) if signed else None
         keys = (f"bybit:{path}",)
@@ -225,8 +225,12 @@ class BybitHttpClient:
                 return items
             params = dataclasses.replace(params, cursor=cursor)
 
-    async def _post(self, path: str, params: Any, *, retry: bool = True) -> dict[str, Any]:
-        return await self._request("POST", path, params.to_params(), signed=True, retry=retry)
+    async def _post(self, path: str, params: Any) -> dict[str, Any]:
+        # Every POST here is order entry, which is not idempotent: a reset, a timeout or a 5xx may
+        # come after the venue acted, and a blind retry then reads as a refusal (110072 duplicate
+        # link id, 10001 nothing to amend, 110001 already cancelled). So only what provably did not
+        # reach the venue is retried; the execution client settles the rest from the order's state.
+        return await self._request("POST", path, params.to_params(), signed=True, retry=is_resendable)
 
     # ------------------------------------------------------------------ market (public)
 
@@ -322,10 +326,11 @@ class BybitHttpClient:
     async def http_place_order(self, params: q.PlaceOrderParams) -> BybitOrderResult:
         """``POST /v5/order/create``.
 
-        Retried on retryable errors only when an ``orderLinkId`` is set: the venue refuses a
-        duplicate link id (110072), so a retry can never place the order twice.
+        Retried only on errors :func:`~adapters.contract.errors.is_resendable` allows (a rate
+        limit, no connection made); any other transport error leaves the outcome unknown and is
+        raised for the caller to settle.
         """
-        envelope = await self._post("/v5/order/create", params, retry=params.order_link_id is not None)
+        envelope = await self._post("/v5/order/create", params)
         return BybitOrderResult.from_wire(envelope["result"])
 
     async def http_amend_order(self, params: q.AmendOrderParams) -> BybitOrderResult:
@@ -341,8 +346,8 @@ class BybitHttpClient:
         envelope = await self._post("/v5/order/cancel-all", params)
         return BybitOrderResult.list_from_wire(envelope["result"].get("list", []))
 
-    async def _batch(self, path: str, params: Any, *, retry: bool = True) -> list[BybitBatchItem]:
-        envelope = await self._post(path, params, retry=retry)
+    async def _batch(self, path: str, params: Any) -> list[BybitBatchItem]:
+        envelope = await self._post(path, params)
         items = envelope["result"].get("list", [])
         codes = (envelope.get("retExtInfo") or {}).get("list", [])
         # The two lists are index-aligned (§6.17): item i's outcome is retExtInfo.list[i].
@@ -356,8 +361,7 @@ class BybitHttpClient:
 
     async def http_batch_place_orders(self, params: q.BatchPlaceParams) -> list[BybitBatchItem]:
         """``POST /v5/order/create-batch``: one item per request, each with its own code."""
-        with_ids = all(item.order_link_id for item in params.request)
-        return await self._batch("/v5/order/create-batch", params, retry=with_ids)
+        return await self._batch("/v5/order/create-batch", params)
 
     async def http_batch_amend_orders(self, params: q.BatchAmendParams) -> list[BybitBatchItem]:
         """``POST /v5/order/amend-batch``."""

@@ -29,6 +29,7 @@ __all__ = [
     "ORDER_NOT_FOUND_CODES",
     "RATE_LIMIT_CODES",
     "RETRYABLE_SERVER_CODES",
+    "UNPROCESSED_CODES",
     "classify_response",
     "error_from_ret_code",
 ]
@@ -39,6 +40,10 @@ AUTH_CODES: Final = frozenset({10003, 10004, 10005, 10007, 10009, 10010})
 RATE_LIMIT_CODES: Final = frozenset({10006, 10018, 170222})
 #: §5.1: server timeout / server error / recv-window rejection (a fresh timestamp fixes it).
 RETRYABLE_SERVER_CODES: Final = frozenset({10000, 10002, 10016, 170007})
+#: Retryable codes that mean the venue refused the request before acting on it (§5.1: 10002,
+#: "request timestamp outside the recv window"); the others (server timeout/error) may follow a
+#: request the venue did act on.
+UNPROCESSED_CODES: Final = frozenset({10002})
 #: §5.4 "order not found": cancel/amend of an unknown or closed order.
 ORDER_NOT_FOUND_CODES: Final = frozenset({110001, 170213, 20001})
 #: Without a reset header, pybit waits 2 s (§4.2); we do the same.
@@ -66,7 +71,12 @@ def error_from_ret_code(
             code=code,
         )
     if code in RETRYABLE_SERVER_CODES:
-        return RetryableTransportError(f"Bybit server error ({code}): {message}", http_status=http_status)
+        return RetryableTransportError(
+            f"Bybit server error ({code}): {message}",
+            http_status=http_status,
+            # 10002 refuses the timestamp before anything else happens: the request did nothing.
+            not_processed=code in UNPROCESSED_CODES,
+        )
     return VenueError(message, code=code, http_status=http_status)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES
 from adapters.bybit.mutants._kit import Target, mutant, unchanged
-from adapters.contract.errors import RateLimited, RetryableTransportError
 from adapters.model.data import OrderBookDeltas, TradeTick
 from adapters.model.enums import AggressorSide, BookAction, LiquiditySide, PositionSide, TimeInForce
 from adapters.model.events import (
@@ -324,18 +323,13 @@ def rejects_on_unknown_submit_outcome(t: Target) -> None:
     execution: Any = t.clients.execution
     if execution is None:
         return
-    original = execution.submit_order
 
-    async def submit_order(command: Any) -> None:
-        try:
-            await original(command)
-        except (RetryableTransportError, RateLimited) as exc:
-            tracked = execution.stream.orders.get(command.order.client_order_id)
-            if tracked is None:
-                raise
-            execution._reject(tracked, f"submit failed: {exc}")
+    # The adapter settles a lost create answer in _settle_create (query, then maybe resend);
+    # the mutant gives up at once and reports the unknown outcome as a rejection.
+    async def settle_create(order: Any, tracked: Any, error: Exception) -> None:
+        execution._reject(tracked, f"submit failed: {error}")
 
-    execution.submit_order = submit_order
+    execution._settle_create = settle_create
 
 
 # ----------------------------------------------------------------------- 11. reconciliation
