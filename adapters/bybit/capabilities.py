@@ -61,6 +61,8 @@ BYBIT_CAPABILITIES = Capabilities(
         "spreads": "Bybit's spread trading is a separate API (/v5/spread/*) outside the v5 categories "
         "this adapter and the reference venue cover",
         "event_contracts": "Bybit lists no event (binary) contracts",
+        "order_params": "venue params (orderIv, smpType, bboSideType) are not mapped by this adapter yet; "
+        "SubmitOrder.params is not read",
         "spot_margin": "spot margin borrowing (isLeverage=1) is not implemented by this adapter, and the "
         "reference venue has no borrowing",
         "order_type:TRAILING_STOP_MARKET": "Bybit sets trailing stops on positions, not as orders",

@@ -1,4 +1,6 @@
-"""Group 9, order flow (O-01..O-11): market and limit orders, fills, cancels, post-only, reduce-only.
+"""Group 9, order flow (O-01..O-08): market and limit orders, fills, cancels, IOC and FOK.
+
+Post-only and reduce-only (O-10, O-11) live in ``test_order_options``.
 
 Every case runs on the reference world (``scenarios/conformance/world.yaml``) with the books the
 case seeds itself. Figures come from the venue: the fill the venue booked (``venue.fills``), the
@@ -20,7 +22,6 @@ from adapters.model.events import (
     OrderExpired,
     OrderFilled,
     OrderRejected,
-    OrderSubmitted,
 )
 from adapters.model.identifiers import ClientOrderId
 from adapters.model.reports import PositionStatusReport
@@ -456,63 +457,3 @@ async def test_o08_ioc_fok(ctx: CaseContext) -> None:
         ctx.expect(
             not world.events(OrderRejected, cid, since), f"{label}: not a rejection", world.names(cid, since)
         )
-
-
-@case("O-10", group="order_flow", requires=_claims(Flag.POST_ONLY), simulator=WORLD)
-async def test_o10_post_only(ctx: CaseContext) -> None:
-    """A passive post-only is accepted (and fills as maker); a crossing one is rejected due_post_only."""
-    world = await World.open(ctx)
-    wire = wire_of(ctx.adapter.dialect)
-    mark, since = ctx.journal.mark(), world.sink.mark()
-    passive = world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.2", price="99.5", post_only=True)
-    await ctx.within(_submit(world, passive), "submit_order returns")
-    await world.event(OrderAccepted, passive.client_order_id, since=since)
-    body = wire.creates(ctx, mark)[0].json()
-    ctx.expect(
-        body.get(wire.f_tif) == wire.post_only_tif, f"timeInForce {wire.post_only_tif}", f"body {body}"
-    )
-    world.trade_against(LIN, "SELL", "0.2")
-    (fill,) = await _fills_then_state(world, passive.client_order_id, 1, since)
-    ctx.expect(
-        fill.liquidity_side is LiquiditySide.MAKER, "the post-only fills as MAKER", fill.liquidity_side.name
-    )
-
-    since = world.sink.mark()
-    crossing = world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.2", price="101.0", post_only=True)
-    await ctx.within(_submit(world, crossing), "submit_order returns")
-    rejected = await world.event(OrderRejected, crossing.client_order_id, since=since)
-    ctx.expect(rejected.due_post_only, "OrderRejected(due_post_only=True)", f"{rejected}")
-    ctx.expect(bool(rejected.reason), "the venue's reason", "empty reason")
-    ctx.expect(
-        not world.events((OrderAccepted, OrderCanceled), crossing.client_order_id, since),
-        "no Accepted or Canceled for the rejected post-only",
-        world.names(crossing.client_order_id, since),
-    )
-
-
-@case("O-11", group="order_flow", requires=_claims(Flag.REDUCE_ONLY), simulator=WORLD)
-async def test_o11_reduce_only(ctx: CaseContext) -> None:
-    """A reduce-only SELL with no position: reduceOnly on the wire, the venue's refusal as OrderRejected."""
-    world = await World.open(ctx)
-    wire = wire_of(ctx.adapter.dialect)
-    mark, since = ctx.journal.mark(), world.sink.mark()
-    order = world.order(LIN, OrderSide.SELL, OrderType.MARKET, "0.1", reduce_only=True)
-    await ctx.within(_submit(world, order), "submit_order returns")
-    rejected = await world.event(OrderRejected, order.client_order_id, since=since)
-    body = wire.creates(ctx, mark)[0].json()
-    ctx.expect(body.get(wire.f_reduce_only) is True, "reduceOnly true on the wire", f"body {body}")
-    ctx.expect(bool(rejected.reason) and not rejected.due_post_only, "a reason, not post-only", f"{rejected}")
-    ctx.expect(
-        world.events(OrderSubmitted, order.client_order_id, since),
-        "Submitted before the rejection",
-        world.names(order.client_order_id, since),
-    )
-    # The flag is sent only when true: a plain order carries no reduceOnly=true.
-    mark = ctx.journal.mark()
-    plain = world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.1", price="95.0")
-    await ctx.within(_submit(world, plain), "submit_order returns")
-    await world.event(OrderAccepted, plain.client_order_id, since=since)
-    body = wire.creates(ctx, mark)[0].json()
-    ctx.expect(
-        body.get(wire.f_reduce_only) in (None, False), "no reduceOnly=true on a plain order", f"body {body}"
-    )

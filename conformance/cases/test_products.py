@@ -15,8 +15,9 @@ from adapters.model.events import OrderAccepted, OrderDenied, OrderFilled
 from conformance.cases._wire import wire_of
 from conformance.cases._world import ACCOUNT, WORLD, WORLD_VIRTUAL, World
 from conformance.harness.context import CaseContext
+from conformance.harness.outcome import CaseFailed
 from conformance.harness.registry import case
-from conformance.harness.requirements import execution, product
+from conformance.harness.requirements import execution, feature, product
 
 SPOT, LIN, INV, FUT, OPT = (
     "spot:BTCUSDT",
@@ -196,3 +197,23 @@ async def test_pc05_options(ctx: CaseContext) -> None:
         await world.event(
             OrderDenied, stop.client_order_id, since=since, what="an option stop is OrderDenied"
         )
+
+
+@case("PC-06", group="products", requires=execution() & feature("spreads"), simulator=WORLD)
+async def test_pc06_spreads_and_event_contracts(ctx: CaseContext) -> None:
+    """Spread and event-contract instruments. The reference venue (``simulator.core``) lists neither,
+    so an adapter claiming them cannot be judged here: the case fails rather than passing unjudged."""
+    raise CaseFailed(
+        "spread instruments with legs at the reference venue (to judge the claimed feature)",
+        "the simulator core has no spread or event-contract instruments",
+    )
+
+
+@case("PC-07", group="products", requires=execution() & feature("spot_margin"), simulator=WORLD)
+async def test_pc07_spot_margin_short(ctx: CaseContext) -> None:
+    """A borrowed spot balance reported as a SHORT on the spot pair. The reference venue has no
+    borrowing, so a claim cannot be staged: the case fails rather than passing unjudged."""
+    raise CaseFailed(
+        "a borrowed spot balance at the reference venue (to judge the claimed feature)",
+        "the simulator core has no borrowing (wallet borrowAmount is always 0)",
+    )
