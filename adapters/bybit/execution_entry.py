@@ -196,4 +196,3 @@ def _decimal(text: str) -> Decimal | None:
         return Decimal(text) if text else None
     except ArithmeticError:
         return None
-
