@@ -1,19 +1,19 @@
-"""Bybit mutants of the market-data, product, order-flow, outcome, reconciliation and factory
-groups (catalogue 7-12). Most change what the adapter *publishes* (one field of one event kind,
-rewritten on its way to the sink) or one step of the execution client; each docstring-line says
-which behaviour is broken.
+"""Bybit mutants of the market-data, product and order-flow groups (catalogue 7-9).
+
+Most change what the adapter *publishes* (one field of one event kind, rewritten on its way to the
+sink) or one step of the execution client; each description says which behaviour is broken. The
+outcome, reconciliation and factory groups (10-12) are in :mod:`adapters.bybit.mutants.policy`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from typing import Any
 
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES
 from adapters.bybit.mutants._kit import Target, mutant, unchanged
 from adapters.model.data import OrderBookDeltas, TradeTick
-from adapters.model.enums import AggressorSide, BookAction, LiquiditySide, PositionSide, TimeInForce
+from adapters.model.enums import AggressorSide, BookAction, LiquiditySide, TimeInForce
 from adapters.model.events import (
     OrderCancelRejected,
     OrderFilled,
@@ -21,7 +21,7 @@ from adapters.model.events import (
     OrderRejected,
 )
 from adapters.model.identifiers import ClientOrderId, VenueOrderId
-from adapters.model.reports import OrderStatusReport, PositionStatusReport
+from adapters.model.reports import OrderStatusReport
 
 __all__ = [
     "accepted_after_terminal",
@@ -33,10 +33,8 @@ __all__ = [
     "inverse_loaded_as_linear",
     "liquidity_side_flipped",
     "modify_rejection_dropped",
-    "no_reconciliation_before_first_order",
+    "not_found_cancel_rejected",
     "post_only_rejection_not_flagged",
-    "rejects_on_unknown_submit_outcome",
-    "short_positions_reported_long",
     "trade_aggressor_flipped",
     "trades_first_of_frame_only",
     "trigger_direction_inverted",
@@ -164,9 +162,13 @@ def _avg_is_price(event: Any) -> Any:
 
 @mutant(
     "average price of a partly filled order reported as its limit price",
-    groups=["order_flow", "reconciliation"],
-    expected=["O-06", "RS-01", "RS-02"],
+    groups=["reconciliation"],
+    expected=["RS-01"],
     rewrite_event=_avg_is_price,
+    notes=(
+        "Only an order report filled at a better price than its limit tells: RS-01's partly filled "
+        "LIMIT SELL does. O-06 fills makers at their limit and judges fills, not reports."
+    ),
 )
 def avg_px_is_the_limit_price(t: Target) -> None:
     unchanged(t)
@@ -271,12 +273,30 @@ def modify_rejection_dropped(t: Target) -> None:
 
 @mutant(
     "a venue's cancel rejection is swallowed (no OrderCancelRejected)",
-    groups=["order_flow", "outcome"],
-    expected=["O-18", "OP-03"],
+    groups=["order_flow"],
+    expected=["O-18"],
     rewrite_event=_drop(OrderCancelRejected),
+    notes="OP-03 (b) would see it too (one rejection for a refused batch item); the case has only (a).",
 )
 def cancel_rejection_dropped(t: Target) -> None:
     unchanged(t)
+
+
+@mutant(
+    "an ambiguous cancel not-found (110001) becomes OrderCancelRejected instead of being settled",
+    groups=["order_flow"],
+    expected=["O-18"],
+    notes="110001 also answers a cancel that lost the race with a fill: rejecting it leaves it open.",
+)
+def not_found_cancel_rejected(t: Target) -> None:
+    execution: Any = t.clients.execution
+    if execution is None:
+        return
+
+    async def settle_cancel(command: Any, refusal: Any) -> None:
+        execution._cancel_rejected(command, f"{refusal.code}: {refusal.message}")
+
+    execution._settle_cancel = settle_cancel
 
 
 @mutant(
@@ -309,71 +329,3 @@ def accepted_after_terminal(t: Target) -> None:
         original(item, instrument_for)
 
     stream.on_order = on_order
-
-
-# ------------------------------------------------------------------------- 10. outcome policy
-
-
-@mutant(
-    "an unknown submit outcome (5xx, timeout, rate limit) becomes OrderRejected",
-    groups=["outcome"],
-    expected=["OP-01"],
-)
-def rejects_on_unknown_submit_outcome(t: Target) -> None:
-    execution: Any = t.clients.execution
-    if execution is None:
-        return
-
-    # The adapter settles a lost create answer in _settle_create (query, then maybe resend);
-    # the mutant gives up at once and reports the unknown outcome as a rejection.
-    async def settle_create(order: Any, tracked: Any, error: Exception) -> None:
-        execution._reject(tracked, f"submit failed: {error}")
-
-    execution._settle_create = settle_create
-
-
-# ----------------------------------------------------------------------- 11. reconciliation
-
-
-@mutant(
-    "reconciliation runs after connect returns, racing the first order",
-    groups=["reconciliation"],
-    expected=["RS-01"],
-)
-def no_reconciliation_before_first_order(t: Target) -> None:
-    execution: Any = t.clients.execution
-    if execution is None:
-        return
-    original = execution._reconcile
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def reconcile_on_first_submit() -> None:
-        # connect() returns without having reconciled; the first submit goes out, then it runs.
-        submit = execution.submit_order
-
-        async def submit_then_reconcile(command: Any) -> None:
-            execution.submit_order = submit
-            await submit(command)
-            task = asyncio.create_task(original())
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-
-        execution.submit_order = submit_then_reconcile
-
-    execution._reconcile = reconcile_on_first_submit
-
-
-def _short_as_long(event: Any) -> Any:
-    if isinstance(event, PositionStatusReport) and event.position_side is PositionSide.SHORT:
-        return dataclasses.replace(event, position_side=PositionSide.LONG)
-    return event
-
-
-@mutant(
-    "short positions are reported LONG (the sign of size is dropped)",
-    groups=["reconciliation"],
-    expected=["RS-04"],
-    rewrite_event=_short_as_long,
-)
-def short_positions_reported_long(t: Target) -> None:
-    unchanged(t)

@@ -130,9 +130,7 @@ def public_topics_not_restored(t: Target) -> None:
     t.on_websocket(op.forget_topics_on_drop, private=False)
 
 
-@mutant(
-    "resubscribes topics unsubscribed before the drop", groups=["reconnect"], expected=["RC-05"]
-)
+@mutant("resubscribes topics unsubscribed before the drop", groups=["reconnect"], expected=["RC-05"])
 def resubscribes_unsubscribed_private(t: Target) -> None:
     t.on_websocket(op.restore_unsubscribed_topics)
 
