@@ -166,6 +166,11 @@ async def test_connections_per_window_and_slow_consumers(
         await sim.dialect.ws_host.wait_for_count(1, 5)  # type: ignore[attr-defined]
         assert sim.dialect.ws.publisher.topic_count == 0  # type: ignore[attr-defined]
         assert (await second.request({"op": "ping"}))["ret_msg"] == "pong"  # the other one is fine
+        # Close the clients before the simulator stops: a client socket the server drops while
+        # nobody reads it is otherwise left to the garbage collector (an unclosed-connection
+        # warning in whichever test runs next).
+        await second.ws.close()
+        await first.ws.close()
 
 
 async def test_unused_client_helper_reads_frames(sim: Simulator, http: aiohttp.ClientSession) -> None:
