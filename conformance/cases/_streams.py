@@ -57,6 +57,7 @@ __all__ = [
     "private_topics",
     "quiet",
     "restored",
+    "settled",
     "sink_wait",
     "targets",
     "tick_of",
@@ -259,6 +260,19 @@ def private_order(ctx: CaseContext, target: Target) -> str:
     return str(result.order.order_id)
 
 
+async def settled(ctx: CaseContext) -> None:
+    """Wait until the venue has ended every session whose close it journalled.
+
+    A dropped session lingers in the venue for a moment after its close: a push (and a push fault)
+    can still go to it. Faults armed after this cannot be spent on a dead session. Uses the
+    simulator's WebSocket host when the dialect has one.
+    """
+    host = getattr(ctx.sim.dialect, "ws_host", None)
+    if host is not None:
+        live = len(ctx.journal.connections(open_only=True))
+        await ctx.within(host.wait_for_count(live, DEFAULT_WAIT_S), "the venue ends the closed sessions")
+
+
 async def drop_public(ctx: CaseContext, target: Target, *, code: int | None) -> WsClose:
     """Drop the public connection carrying ``target``'s trades: close ``code``, or abort (None).
 
@@ -280,6 +294,7 @@ async def drop_public(ctx: CaseContext, target: Target, *, code: int | None) -> 
 
 async def drop_private(ctx: CaseContext, target: Target, *, code: int | None = None) -> WsClose:
     """Drop the private connection (on the push of a demo-account order this makes)."""
+    await settled(ctx)
     fault = ctx.sim.faults.arm(
         {"kind": "drop_connection", "code": code}, channel="ws", op="push", role="private"
     )

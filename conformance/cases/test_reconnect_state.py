@@ -25,6 +25,7 @@ from conformance.cases._streams import (
     limit_order,
     quiet,
     restored,
+    settled,
     sink_wait,
     targets,
     trade,
@@ -65,24 +66,26 @@ async def test_rc10_books_reset_after_reconnect(ctx: CaseContext) -> None:
         {"kind": "drop_connection", "code": 1000}, channel="ws", op="push", topic=topic
     )
     mark, since = ctx.journal.mark(), built.sink.mark()
-    trade(ctx, target)
-    await ctx.wait_journal(
-        lambda e: isinstance(e, WsClose) and e.fault == fault.name,
-        "the venue drops the book's connection",
-        since=mark,
-    )
-    # While the client is away, the best bid level disappears entirely.
+    # The best bid level disappears entirely; the delta saying so is the push that drops the
+    # connection, so the client is away when the level goes (and never hears of it).
     exchange = ctx.sim.exchange
     exchange.participant(TAKER)
     gone, qty = exchange.book(target.ref, 1).bids[0]
     result = exchange.place_order(
         NewOrder(TAKER, target.ref, Side.SELL, VenueOrderType.LIMIT, qty, gone, time_in_force=TimeInForce.IOC)
     )
-    ctx.expect(result.ok, "the best bid is taken while the client is away (case setup)", result.message)
+    ctx.expect(result.ok, "the best bid is taken (case setup)", result.message)
+    await ctx.wait_journal(
+        lambda e: isinstance(e, WsClose) and e.fault == fault.name,
+        "the venue drops the book's connection",
+        since=mark,
+    )
     # The restore's snapshot is held back and sent after the next delta: a client that kept its
-    # pre-drop sequence state would take that delta as the continuation of its old book.
+    # pre-drop sequence state would take that delta as the continuation of its old book. (No book
+    # change until the restore, so no push to the dropped session can spend this fault.)
     held = ctx.sim.faults.arm({"kind": "reorder_message"}, channel="ws", op="push", topic=topic)
     conn = await restored(ctx, wire.public_paths[Product.LINEAR], [topic], since=mark)
+    await settled(ctx)
     trade(ctx, target)
     released = await ctx.wait_journal(
         lambda e: isinstance(e, WsFrame) and e.conn_id == conn and e.fault == held.name,
