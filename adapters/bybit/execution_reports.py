@@ -35,7 +35,7 @@ from adapters.bybit.http.query import (
     PositionListParams,
 )
 from adapters.bybit.providers import BybitInstrumentProvider
-from adapters.contract.errors import AuthenticationError, RateLimited, RetryableTransportError, VenueError
+from adapters.contract.errors import RateLimited, RetryableTransportError, VenueError
 from adapters.contract.sink import EventSink
 from adapters.model.enums import PositionSide
 from adapters.model.identifiers import AccountId, ClientId, ClientOrderId, InstrumentId, VenueOrderId
@@ -47,8 +47,10 @@ __all__ = ["BybitExecutionReports"]
 _NS_PER_MS = 1_000_000
 #: §6.18/§6.19: history windows are at most 7 days.
 _MAX_WINDOW_MS = 7 * 24 * 3600 * 1000
-#: What a failing venue raises; a programming error (FatalAdapterError, a bug) still propagates.
-_VENUE_FAILURES: Final = (RetryableTransportError, RateLimited, VenueError, AuthenticationError)
+#: What a failing venue raises; a programming error (FatalAdapterError, a bug) still propagates,
+#: and so does AuthenticationError: refused keys are the caller's to fix, not a passing venue
+#: failure to report as "no orders" (conformance H-05).
+_VENUE_FAILURES: Final = (RetryableTransportError, RateLimited, VenueError)
 
 T = TypeVar("T")
 
