@@ -1,7 +1,8 @@
 """``venuekit mutants``: certify each mutant of an adapter and print the detection score.
 
 Prints one line per mutant as it is judged, a table, and as the very last line of stdout one JSON
-object (``mutants_total``, ``mutants_caught``, per-mutant results) for scripts and CI. The exit
+object (``mutants_total``, ``mutants_caught``, per-mutant results) for scripts and CI; after a
+usage error too (then with ``error`` and ``mutants_caught`` 0). The exit
 status is 0 when every mutant was caught, 1 when any survived (or could not be certified), 2 for
 a usage error.
 """
@@ -65,11 +66,9 @@ def mutants(
     try:
         chosen = select_mutants(load_mutants(options.adapter), options.only)
     except MutantDeclarationError as exc:  # MutantError too: a bad declaration or catalogue id
-        console.print(f"venuekit mutants: {exc}")
-        return EXIT_USAGE
+        return _usage_error(console, f"venuekit mutants: {exc}", total=0)
     if not chosen:
-        console.print(f"venuekit mutants: {options.adapter} has no mutants to run")
-        return EXIT_USAGE
+        return _usage_error(console, f"venuekit mutants: {options.adapter} has no mutants to run", total=0)
     reference = options.reference
     if reference is None:
         reference = options.adapter if ":" not in options.adapter else ""
@@ -101,13 +100,21 @@ def mutants(
             certifier=certifier,
         )
     except (CertificationError, CaseRegistryError) as exc:
-        console.print(f"venuekit mutants: the baseline run failed: {exc}")
-        return EXIT_USAGE
+        return _usage_error(console, f"venuekit mutants: the baseline run failed: {exc}", total=len(chosen))
     _print_table(console, run)
     console.file.flush()
     # The last line is plain JSON (not through rich, which would wrap it).
     print(json.dumps(run.to_document(), separators=(",", ":")), file=stream, flush=True)
     return EXIT_ALL_CAUGHT if run.all_caught else EXIT_SURVIVED
+
+
+def _usage_error(console: Console, message: str, *, total: int) -> int:
+    """Print ``message``, then the JSON last line a script expects even when nothing ran."""
+    console.print(message, markup=False)
+    console.file.flush()
+    document = {"mutants_total": total, "mutants_caught": 0, "error": message}
+    print(json.dumps(document, separators=(",", ":")), file=console.file, flush=True)
+    return EXIT_USAGE
 
 
 def _print_table(console: Console, run: MutantRun) -> None:

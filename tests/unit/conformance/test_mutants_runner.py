@@ -174,8 +174,14 @@ def test_the_command_exits_1_when_a_mutant_survives_and_says_why() -> None:
 def test_the_command_reports_usage_errors_with_exit_2() -> None:
     code, lines = _run_command({}, only=("nope",))
     assert code == EXIT_USAGE
-    assert "no mutant named nope" in lines[-1]
+    assert "no mutant named nope" in lines[-2]
+    document = json.loads(lines[-1])
+    assert (document["mutants_total"], document["mutants_caught"]) == (0, 0)
+    assert "no mutant named nope" in document["error"]
     broken_baseline = {"tests_mutants_list": CertificationError("stopped", 4)}
     code, lines = _run_command(broken_baseline)
     assert code == EXIT_USAGE
-    assert "the baseline run failed: stopped" in lines[-1]
+    assert "the baseline run failed: stopped" in lines[-2]
+    document = json.loads(lines[-1])
+    assert (document["mutants_total"], document["mutants_caught"]) == (2, 0)
+    assert "the baseline run failed: stopped" in document["error"]
