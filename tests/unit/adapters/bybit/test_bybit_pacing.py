@@ -38,9 +38,10 @@ async def test_the_next_burst_waits_one_second_plus_the_margin() -> None:
 
 
 async def test_late_first_burst_still_fits_the_venue_window() -> None:
-    # H-09's observation: the first burst reaches the venue late (28 ms there; 150 ms here, a
-    # loaded host), the rest on time. Below the margin, no venue second holds more than the quota.
+    # H-09's observation: the first burst reaches the venue late (28 ms on a quiet host, ~370 ms
+    # under full-suite load), the rest on time. Below the margin, no venue second holds more than
+    # the quota.
     times = await _send_times(3 * VENUE_LIMIT)
-    lateness = 0.15
+    lateness = 0.4
     arrivals = [t + (lateness if i < VENUE_LIMIT else 0.0) for i, t in enumerate(times)]
     assert _most_in_window(arrivals, 1.0) == VENUE_LIMIT
