@@ -42,6 +42,9 @@ _MINUTE_MS = 60_000
 # aggressor_from_bybit's answers looked up by the wire string: building the enum and matching
 # it per trade cost a fifth of the trade parse. An unknown side is a KeyError.
 _AGGRESSOR = {side.value: aggressor_from_bybit(side) for side in BybitOrderSide}
+# Enum members bound once: the book loop reads them per level.
+_CLEAR, _ADD, _UPDATE, _DELETE = BookAction.CLEAR, BookAction.ADD, BookAction.UPDATE, BookAction.DELETE
+_BUY, _SELL = OrderSide.BUY, OrderSide.SELL
 # Zero at each size precision, for the book's delete levels.
 _ZERO_QTY = [Quantity.zero(precision) for precision in range(MAX_PRECISION + 1)]
 
@@ -64,7 +67,8 @@ def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_i
     """An ``orderbook.*`` push → OrderBookDeltas.
 
     A ``snapshot`` becomes CLEAR then ADD per level, all flagged F_SNAPSHOT; a ``delta`` becomes
-    DELETE for size ``"0"`` and UPDATE otherwise (the venue's delta inserts or replaces a level).
+    DELETE for a zero size (``"0"``, ``"0.000"``) and UPDATE otherwise (the venue's delta inserts or
+    replaces a level).
     The last record carries F_LAST; every record's sequence is the message's ``u``.
 
     Raises:
@@ -81,23 +85,28 @@ def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_i
     _ns(ts_init, "ts_init")
     snapshot = message["type"] == "snapshot"
     flags = _SNAPSHOT if snapshot else 0
-    new_delta, new_order = OrderBookDelta.unchecked, BookOrder.unchecked
-    deltas: list[OrderBookDelta] = []
-    if snapshot:
-        deltas.append(new_delta(iid, BookAction.CLEAR, None, flags, seq, ts_event, ts_init))
-    for side, levels in ((OrderSide.BUY, data["b"]), (OrderSide.SELL, data["a"])):
-        for price, size in levels:
-            # A delete's "0" is not written at the size precision, which would cost the full check.
-            qty = _ZERO_QTY[sp] if size == "0" else Quantity(size, sp)
-            action = BookAction.ADD if snapshot else (BookAction.UPDATE if qty else BookAction.DELETE)
-            order = new_order(side, Price(price, pp), qty, 0)
-            deltas.append(new_delta(iid, action, order, flags, seq, ts_event, ts_init))
-    if not deltas:
+    bids, asks = data["b"], data["a"]
+    last = len(bids) + len(asks) - 1  # the level whose record carries F_LAST (-1: the CLEAR's)
+    if last < 0 and not snapshot:
         # A delta with no levels changes nothing but still advances ``u``: the data client checks
         # the sequence before calling this and skips such messages.
         raise ValueError(f"empty order book delta for {iid} (u={seq})")
-    last = deltas[-1]
-    deltas[-1] = new_delta(iid, last.action, last.order, flags | _LAST, seq, ts_event, ts_init)
+    new_delta, new_order = OrderBookDelta.unchecked, BookOrder.unchecked
+    deltas: list[OrderBookDelta] = []
+    if snapshot:
+        deltas.append(
+            new_delta(iid, _CLEAR, None, flags if last >= 0 else flags | _LAST, seq, ts_event, ts_init)
+        )
+    index = 0
+    for side, levels in ((_BUY, bids), (_SELL, asks)):
+        for price, size in levels:
+            # A delete's "0" is not written at the size precision, which would cost the full check.
+            qty = _ZERO_QTY[sp] if size == "0" else Quantity(size, sp)
+            action = _ADD if snapshot else (_UPDATE if qty else _DELETE)
+            order = new_order(side, Price(price, pp), qty, 0)
+            record_flags = flags | _LAST if index == last else flags
+            deltas.append(new_delta(iid, action, order, record_flags, seq, ts_event, ts_init))
+            index += 1
     return OrderBookDeltas.unchecked(iid, tuple(deltas))
 
 
