@@ -21,11 +21,11 @@ both paths give identical values and the same refusals.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, Self
 
+from adapters.model._canonical import canonical_patterns
 from adapters.model.errors import ModelValueError, PrecisionError
 
 __all__ = [
@@ -83,25 +83,9 @@ def _check_precision(precision: object, type_name: str) -> int:
     return precision
 
 
-def _canonical_patterns(sign: str) -> dict[int, re.Pattern[str]]:
-    """Per precision, the plain decimal text that is already exactly what :func:`_fixed` returns.
-
-    That is ASCII digits with exactly ``precision`` places after one dot (no dot at precision 0),
-    and at most 28 digits in all, which the default context quantizes exactly: ``Decimal(text)``
-    then needs no normalizing or quantizing. This is how venues send prices and sizes
-    (``"87480.10"`` at precision 2), so it makes the hot path of every stream parser cheap;
-    any other text takes the full check.
-    """
-    patterns = {}
-    for precision in range(MAX_PRECISION + 1):
-        places = rf"\.[0-9]{{{precision}}}" if precision else ""
-        patterns[precision] = re.compile(rf"{sign}[0-9]{{1,{28 - precision}}}{places}")
-    return patterns
-
-
 # Keyed by precision 0..MAX_PRECISION; any other precision finds nothing and takes the full check.
-_CANONICAL_PRICE = _canonical_patterns("-?")
-_CANONICAL_QUANTITY = _canonical_patterns("")  # no sign: negatives and "-0" take the full check
+_CANONICAL_PRICE = canonical_patterns(MAX_PRECISION, signed=True)
+_CANONICAL_QUANTITY = canonical_patterns(MAX_PRECISION, signed=False)  # "-0" and negatives: full check
 
 
 def _fixed(value: object, precision: int | None, type_name: str) -> tuple[Decimal, int]:
@@ -271,6 +255,26 @@ class Price(_Fixed):
         """A whole-number price of precision 0."""
         return cls(value, 0)
 
+    @staticmethod
+    def from_wire(text: str, precision: int) -> Price:
+        """``Price(text, precision)``, cheaper for text a venue sends (``"87480.10"`` at 2).
+
+        Same value and same refusals as the constructor; text already written with exactly
+        ``precision`` places skips the constructor's call overhead as well as the full check
+        (stream parsers build one per price level). Always builds a ``Price``.
+
+        Raises:
+            PrecisionError, ModelValueError: as ``Price(text, precision)``.
+        """
+        pattern = _CANONICAL_PRICE.get(precision) if type(text) is str and type(precision) is int else None
+        if pattern is None or not pattern.fullmatch(text):
+            return Price(text, precision)
+        price = object.__new__(_PriceTwin)
+        price.value = Decimal(text)
+        price.precision = precision
+        price.__class__ = Price  # type: ignore[assignment]  # same layout, see _PriceTwin
+        return price  # type: ignore[return-value]
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Quantity(_Fixed):
@@ -321,6 +325,36 @@ class Quantity(_Fixed):
     def zero(cls, precision: int = 0) -> Quantity:
         """Zero at the given precision."""
         return cls(0, precision)
+
+    @staticmethod
+    def from_wire(text: str, precision: int) -> Quantity:
+        """``Quantity(text, precision)``, cheaper for text a venue sends (``"0.030"`` at 3).
+
+        Same value and same refusals as the constructor (see :meth:`Price.from_wire`).
+
+        Raises:
+            PrecisionError, ModelValueError: as ``Quantity(text, precision)``.
+        """
+        pattern = _CANONICAL_QUANTITY.get(precision) if type(text) is str and type(precision) is int else None
+        if pattern is None or not pattern.fullmatch(text):
+            return Quantity(text, precision)
+        qty = object.__new__(_QuantityTwin)
+        qty.value = Decimal(text)
+        qty.precision = precision
+        qty.__class__ = Quantity  # type: ignore[assignment]  # same layout, see _QuantityTwin
+        return qty  # type: ignore[return-value]
+
+
+# Price's and Quantity's slot layouts without the frozen ``__setattr__``, for ``from_wire``: an
+# instance is filled with plain attribute stores (the interpreter's cheapest), then becomes a
+# Price/Quantity by ``__class__`` assignment, which CPython allows between classes of the same
+# base and slots.
+class _PriceTwin(_Fixed):
+    __slots__ = ("precision", "value")
+
+
+class _QuantityTwin(_Fixed):
+    __slots__ = ("precision", "value")
 
 
 # The slots' descriptors fill the frozen classes in their constructors.

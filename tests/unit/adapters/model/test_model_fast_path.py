@@ -1,7 +1,8 @@
 """The model's fast construction paths give exactly what the checked paths give.
 
-Price/Quantity from canonical text skip normalizing and quantizing (proven taken by disabling
-the full check); everything else still goes through it, so off-precision values stay refused.
+Price/Quantity (constructor and ``from_wire``) from canonical text skip normalizing and
+quantizing (proven taken by disabling the full check); everything else still goes through it,
+so off-precision values stay refused.
 The ``unchecked`` constructors of the hot data types build values equal, hash-equal and
 repr-equal to the checked constructors, still frozen and slotted.
 """
@@ -58,14 +59,18 @@ def reference(cls: type, text: str, precision: int | None) -> Any:
 @given(canonical(signed=True))
 def test_price_from_canonical_text_equals_the_checked_price(case: tuple[str, int]) -> None:
     text, precision = case
-    same_fixed(m.Price(text, precision), reference(m.Price, text, precision))
+    expected = reference(m.Price, text, precision)
+    same_fixed(m.Price(text, precision), expected)
+    same_fixed(m.Price.from_wire(text, precision), expected)
 
 
 @SEEDED
 @given(canonical(signed=False))
 def test_quantity_from_canonical_text_equals_the_checked_quantity(case: tuple[str, int]) -> None:
     text, precision = case
-    same_fixed(m.Quantity(text, precision), reference(m.Quantity, text, precision))
+    expected = reference(m.Quantity, text, precision)
+    same_fixed(m.Quantity(text, precision), expected)
+    same_fixed(m.Quantity.from_wire(text, precision), expected)
 
 
 @pytest.mark.parametrize(
@@ -91,6 +96,7 @@ def test_canonical_text_takes_the_fast_path(
 
     monkeypatch.setattr(objects, "_fixed", full_check)
     same_fixed(cls(text, precision), expected)
+    same_fixed(cls.from_wire(text, precision), expected)
 
 
 @pytest.mark.parametrize(
@@ -125,6 +131,9 @@ def test_other_text_takes_the_full_check_with_the_same_result(
     dec, places = _fixed(text, precision, cls.__name__)
     assert built.value.as_tuple() == (dec + 0 if cls is m.Quantity else dec).as_tuple()
     assert built.precision == places
+    if precision is not None:
+        same_fixed(cls.from_wire(text, precision), built)
+        assert calls == [text, text]
 
 
 @pytest.mark.parametrize(
@@ -147,6 +156,16 @@ def test_off_precision_and_bad_text_still_refused(
 ) -> None:
     with pytest.raises(error):
         cls(text, precision)
+    with pytest.raises(error):
+        cls.from_wire(text, precision)
+
+
+def test_from_wire_values_are_frozen_and_slotted() -> None:
+    for value in (m.Price.from_wire("87480.10", 2), m.Quantity.from_wire("0.030", 3)):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.value = Decimal(1)  # type: ignore[misc]
+        assert not hasattr(value, "__dict__")
+        assert value + value == value.value * 2
 
 
 def checked_and_unchecked(draw: st.DrawFn) -> dict[str, tuple[type, tuple[Any, ...]]]:
