@@ -77,8 +77,8 @@ def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_i
     data = message["data"]
     iid = instrument.instrument_id
     pp, sp = instrument.price_precision, instrument.size_precision
-    # Every field below is checked here (ints) or built by a checked constructor (Price and
-    # Quantity refuse text off the instrument's precision), so the records are assembled with
+    # Every field below is checked here (ints) or built by a checking constructor (Price and
+    # Quantity ``from_wire`` refuse text off the instrument's precision), so records are built with
     # the model's ``unchecked`` constructors: this loop is the adapter's hottest path.
     seq = _ns(data["u"], "orderbook u")
     ts_event = _ns(message["ts"], "orderbook ts") * 1_000_000
@@ -92,6 +92,7 @@ def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_i
         # the sequence before calling this and skips such messages.
         raise ValueError(f"empty order book delta for {iid} (u={seq})")
     new_delta, new_order = OrderBookDelta.unchecked, BookOrder.unchecked
+    price_of, qty_of = Price.from_wire, Quantity.from_wire
     deltas: list[OrderBookDelta] = []
     if snapshot:
         deltas.append(
@@ -101,9 +102,9 @@ def parse_orderbook_deltas(message: dict[str, Any], instrument: Instrument, ts_i
     for side, levels in ((_BUY, bids), (_SELL, asks)):
         for price, size in levels:
             # A delete's "0" is not written at the size precision, which would cost the full check.
-            qty = _ZERO_QTY[sp] if size == "0" else Quantity(size, sp)
+            qty = _ZERO_QTY[sp] if size == "0" else qty_of(size, sp)
             action = _ADD if snapshot else (_UPDATE if qty else _DELETE)
-            order = new_order(side, Price(price, pp), qty, 0)
+            order = new_order(side, price_of(price, pp), qty, 0)
             record_flags = flags | _LAST if index == last else flags
             deltas.append(new_delta(iid, action, order, record_flags, seq, ts_event, ts_init))
             index += 1
@@ -139,6 +140,7 @@ def parse_ws_trades(message: dict[str, Any], instrument: Instrument, ts_init: in
     _ns(ts_init, "ts_init")
     # Each field is checked or built by a checked constructor, hence TradeTick.unchecked.
     new_tick, new_id = TradeTick.unchecked, TradeId.unchecked
+    price_of, qty_of = Price.from_wire, Quantity.from_wire
     ticks = []
     for item in message["data"]:
         ts, trade_id = item["T"], item["i"]
@@ -146,7 +148,7 @@ def parse_ws_trades(message: dict[str, Any], instrument: Instrument, ts_init: in
             raise ValueError(f"publicTrade T must be a non-negative int, got {ts!r}")
         if type(trade_id) is not str or not trade_id or trade_id != trade_id.strip():
             raise ValueError(f"publicTrade i must be a non-empty trade id, got {trade_id!r}")
-        price, size = Price(item["p"], pp), Quantity(item["v"], sp)
+        price, size = price_of(item["p"], pp), qty_of(item["v"], sp)
         ticks.append(
             new_tick(iid, price, size, _AGGRESSOR[item["S"]], new_id(trade_id), ts * 1_000_000, ts_init)
         )
