@@ -54,15 +54,14 @@ BYBIT_CAPABILITIES = Capabilities(
     max_batch_modify=BATCH_CREATE_MAX,
     max_batch_cancel=BATCH_CANCEL_MAX,
     book_depths=frozenset({1, 25, 50, 100, 200, 500, 1000}),
-    features=frozenset({"instrument_refresh"}),
+    # order_params: SubmitOrder.params per adapters.bybit.order_params (orderIv, smpType, mmp, BBO).
+    features=frozenset({"instrument_refresh", "order_params"}),
     not_supported={
         "dead_mans_switch": "Bybit v5 has no cancel-all-after heartbeat: its disconnection protection "
         "(DCP) is an account-level window the venue applies itself when the connection drops",
         "spreads": "Bybit's spread trading is a separate API (/v5/spread/*) outside the v5 categories "
         "this adapter and the reference venue cover",
         "event_contracts": "Bybit lists no event (binary) contracts",
-        "order_params": "venue params (orderIv, smpType, bboSideType) are not mapped by this adapter yet; "
-        "SubmitOrder.params is not read",
         "spot_margin": "spot margin borrowing (isLeverage=1) is not implemented by this adapter, and the "
         "reference venue has no borrowing",
         "order_type:TRAILING_STOP_MARKET": "Bybit sets trailing stops on positions, not as orders",

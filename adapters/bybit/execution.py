@@ -26,7 +26,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES
@@ -285,14 +285,17 @@ class BybitExecutionClient(BybitOrderEntry):
             )
         )
 
-    def _check(self, order: Order) -> Instrument | str:
-        """The order's instrument when Bybit can take the order as given, else why not."""
+    def _check(self, order: Order, params: Mapping[str, Any] | None = None) -> Instrument | str:
+        """The order's instrument when Bybit can take the order (and its venue params) as given,
+        else why not."""
         instrument = self._provider.find(order.instrument_id)
         if instrument is None:
             return f"instrument {order.instrument_id} is not loaded by the Bybit adapter"
-        return deny_reason(order, instrument) or instrument
+        return deny_reason(order, instrument, params) or instrument
 
-    def _announce(self, order: Order, instrument: Instrument) -> TrackedOrder:
+    def _announce(
+        self, order: Order, instrument: Instrument, params: Mapping[str, Any] | None = None
+    ) -> TrackedOrder:
         """Track a checked order and publish OrderSubmitted (the venue's answer comes later)."""
         tracked = TrackedOrder(
             instrument=instrument,
@@ -301,6 +304,7 @@ class BybitExecutionClient(BybitOrderEntry):
             order_type=order.order_type,
             trader_id=order.trader_id,
             strategy_id=order.strategy_id,
+            venue_params=params,
         )
         self.stream.track(tracked)
         now = self._clock_ns()
@@ -320,16 +324,19 @@ class BybitExecutionClient(BybitOrderEntry):
     async def submit_order(self, command: SubmitOrder) -> None:
         """Deny locally, or publish OrderSubmitted and send; acceptance comes from the stream.
 
+        ``command.params`` are Bybit's own order options (:mod:`adapters.bybit.order_params`); one
+        the adapter cannot map is OrderDenied naming it, nothing sent.
+
         A lost answer is settled from the venue's state, never reported as a rejection
         (:mod:`adapters.bybit.execution_entry`).
         """
         self._require_connected()
         order = command.order
-        checked = self._check(order)
+        checked = self._check(order, command.params)
         if isinstance(checked, str):
             self._deny(order, checked)
             return
-        await self._place(order, self._announce(order, checked))
+        await self._place(order, self._announce(order, checked, command.params))
 
     async def submit_order_list(self, command: SubmitOrderList) -> None:
         """Submit the list's orders with create-batch, chunked by the venue's batch size.

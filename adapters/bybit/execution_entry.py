@@ -31,6 +31,7 @@ from adapters.bybit.execution_cancels import OPEN_STATUSES, BybitCancelCommands
 from adapters.bybit.execution_orders import amend_params, event_client_order_id, place_params
 from adapters.bybit.execution_stream import TrackedOrder
 from adapters.bybit.http.models import BybitOrder
+from adapters.bybit.http.query import PlaceOrderParams
 from adapters.contract.errors import AdapterError, RateLimited, RetryableTransportError, VenueError
 from adapters.model.commands import ModifyOrder
 from adapters.model.events import OrderModifyRejected, OrderRejected
@@ -74,7 +75,7 @@ class BybitOrderEntry(BybitCancelCommands):
     async def _place(self, order: Order, tracked: TrackedOrder) -> None:
         """Send the create of an announced order; settle it if the answer is lost."""
         try:
-            result = await self._http.http_place_order(place_params(order, tracked.instrument))
+            result = await self._http.http_place_order(_body(order, tracked))
         except VenueError as exc:
             self._reject(tracked, f"{exc.code}: {exc.message}")
             return
@@ -97,7 +98,7 @@ class BybitOrderEntry(BybitCancelCommands):
                 return
             log.info("%s: outcome unknown (%s), the venue has no such order: sending it again", what, error)
             try:
-                result = await self._http.http_place_order(place_params(order, tracked.instrument))
+                result = await self._http.http_place_order(_body(order, tracked))
             except VenueError as exc:
                 if exc.code in DUPLICATE_LINK_ID_CODES:
                     continue  # the lost create landed after our query: the next query finds it
@@ -179,6 +180,11 @@ class BybitOrderEntry(BybitCancelCommands):
                 continue
             return
         self._sink.on_error(error, f"{what}: outcome unknown; left to the stream and reconciliation")
+
+
+def _body(order: Order, tracked: TrackedOrder) -> PlaceOrderParams:
+    """The create body of a tracked order, with the venue params its submit carried."""
+    return place_params(order, tracked.instrument, tracked.venue_params)
 
 
 def _has_values(venue: BybitOrder, command: ModifyOrder) -> bool:

@@ -3,12 +3,14 @@
 :func:`deny_reason` asks the adapter's Capabilities (order type, TIF, trigger, flags, each also
 per product) plus the rules capabilities cannot express (post-only needs a limit price, quote
 quantity only on spot market orders, no expiry times, the venue's ``orderLinkId`` rules). A
-non-None reason becomes ``OrderDenied`` with zero wire traffic. :func:`place_params` then builds
-the ``order/create`` body.
+non-None reason becomes ``OrderDenied`` with zero wire traffic; so does a ``SubmitOrder.params``
+entry :mod:`adapters.bybit.order_params` cannot map. :func:`place_params` then builds the
+``order/create`` body, venue params included.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES, product_of_instrument_kind
@@ -23,6 +25,7 @@ from adapters.bybit.common.mappings import (
     trigger_type_to_bybit,
 )
 from adapters.bybit.http.query import AmendOrderParams, CancelOrderParams, PlaceOrderParams
+from adapters.bybit.order_params import params_fields, params_problem
 from adapters.contract.capabilities import Flag
 from adapters.model.commands import CancelOrder, ModifyOrder
 from adapters.model.enums import OrderType, TriggerType
@@ -72,8 +75,10 @@ def client_order_id_problem(client_order_id: ClientOrderId) -> str | None:
     return None
 
 
-def deny_reason(order: Order, instrument: Instrument) -> str | None:
-    """Why Bybit cannot take ``order`` as given, or ``None`` when it can."""
+def deny_reason(
+    order: Order, instrument: Instrument, params: Mapping[str, Any] | None = None
+) -> str | None:
+    """Why Bybit cannot take ``order`` (with ``SubmitOrder.params`` ``params``) as given, or ``None``."""
     problem = client_order_id_problem(order.client_order_id)
     if problem is not None:
         return problem
@@ -103,11 +108,13 @@ def deny_reason(order: Order, instrument: Instrument) -> str | None:
         return str(exc)
     if product.name == "SPOT" and order.trigger_type in (TriggerType.MARK_PRICE, TriggerType.INDEX_PRICE):
         return "Bybit spot conditional orders trigger on the last price only"
-    return None
+    return params_problem(params, product, order.order_type)
 
 
-def place_params(order: Order, instrument: Instrument) -> PlaceOrderParams:
-    """The ``order/create`` body of an order :func:`deny_reason` accepted."""
+def place_params(
+    order: Order, instrument: Instrument, params: Mapping[str, Any] | None = None
+) -> PlaceOrderParams:
+    """The ``order/create`` body of an order (and its venue ``params``) :func:`deny_reason` accepted."""
     symbol, product = split_instrument_id(instrument.instrument_id)
     wire_type, direction = order_type_to_bybit(order.order_type, order.order_side)
     conditional = direction is not BybitTriggerDirection.NONE
@@ -128,6 +135,7 @@ def place_params(order: Order, instrument: Instrument) -> PlaceOrderParams:
         trigger_direction=direction.value if conditional else None,
         trigger_by=trigger_type_to_bybit(order.trigger_type).value if conditional else None,
         order_filter="StopOrder" if spot and conditional else None,
+        **params_fields(params),
     )
 
 

@@ -18,7 +18,7 @@ reconciliation), and into reports for orders it does not know:
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,8 @@ class TrackedOrder:
     accepted: bool = False
     pending_modify: bool = False
     closed: bool = False
+    #: The submit's venue params (``SubmitOrder.params``): a resent create carries them too.
+    venue_params: Mapping[str, Any] | None = None
 
 
 class OrderStreamHandler:

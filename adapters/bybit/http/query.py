@@ -296,6 +296,10 @@ class PlaceOrderParams(_Params):
     trigger_by: str | None = None
     order_filter: str | None = None
     order_iv: str | None = None
+    smp_type: str | None = None
+    mmp: bool | None = None
+    bbo_side_type: str | None = None
+    bbo_level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
