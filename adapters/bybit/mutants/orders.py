@@ -161,17 +161,31 @@ def _avg_is_price(event: Any) -> Any:
 
 
 @mutant(
-    "average price of a partly filled order reported as its limit price",
-    groups=["reconciliation"],
-    expected=["RS-01"],
+    "an order report's average price is the order's limit price, not its fills' weighted average",
+    groups=["order_flow", "reconciliation"],
+    expected=["O-06", "RS-01"],
     rewrite_event=_avg_is_price,
     notes=(
-        "Only an order report filled at a better price than its limit tells: RS-01's partly filled "
-        "LIMIT SELL does. O-06 fills makers at their limit and judges fills, not reports."
+        "Only an order filled at a better price than its limit tells: O-06's BUY 1 @ 100.5 that "
+        "takes 0.4 @ 100.0, RS-01's partly filled LIMIT SELL."
     ),
 )
 def avg_px_is_the_limit_price(t: Target) -> None:
-    unchanged(t)
+    execution: Any = t.clients.execution
+    if execution is None:
+        return
+    # Published reports go through rewrite_event; the ones a caller asks for are returned.
+    one, many = execution.generate_order_status_report, execution.generate_order_status_reports
+
+    async def generate_order_status_report(*args: Any, **kwargs: Any) -> Any:
+        report = await one(*args, **kwargs)
+        return None if report is None else _avg_is_price(report)
+
+    async def generate_order_status_reports(*args: Any, **kwargs: Any) -> Any:
+        return [_avg_is_price(r) for r in await many(*args, **kwargs)]
+
+    execution.generate_order_status_report = generate_order_status_report
+    execution.generate_order_status_reports = generate_order_status_reports
 
 
 def _post_only_unflagged(event: Any) -> Any:
