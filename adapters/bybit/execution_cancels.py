@@ -173,7 +173,8 @@ class BybitCancelCommands(BybitExecutionReports):
             )
 
     async def batch_cancel_orders(self, command: BatchCancelOrders) -> None:
-        """Cancel with cancel-batch, chunked by the venue's batch size; refusals per item."""
+        """Cancel with cancel-batch, chunked by the venue's batch size; refusals per item (an
+        item's ambiguous not-found is settled from the venue's state, as a single cancel's is)."""
         self._require_connected()
         _, product = split_instrument_id(command.instrument_id)
         size = 10 if product is BybitProductType.SPOT else 20
@@ -188,5 +189,9 @@ class BybitCancelCommands(BybitExecutionReports):
                     self._cancel_rejected(cancel, f"{exc.code}: {exc.message}")
                 continue
             for cancel, result in zip(chunk, results, strict=False):
-                if result.code != 0:
+                if result.code in ORDER_NOT_FOUND_CODES:
+                    # A per-item "not found" is as ambiguous as a single cancel's (the order may
+                    # have filled a moment ago: a cancel-all close race, O-19): settle it.
+                    await self._settle_cancel(cancel, VenueError(result.msg, code=result.code))
+                elif result.code != 0:
                     self._cancel_rejected(cancel, f"{result.code}: {result.msg}")

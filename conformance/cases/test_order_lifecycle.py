@@ -10,6 +10,7 @@ after the command; an event the command caused would have been published before 
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -40,8 +41,8 @@ from conformance.cases._world import ACCOUNT, WORLD, World
 from conformance.harness.context import CaseContext
 from conformance.harness.registry import Requirement, case
 from conformance.harness.requirements import execution, product
-from simulator.server import HttpMatch, RetCode, SubscriptionMatch
-from simulator.server.journal.entries import WsClose, WsFrame
+from simulator.server import HttpMatch, RetCode, Stall, SubscriptionMatch
+from simulator.server.journal.entries import FaultEntry, WsClose, WsFrame
 
 LIN = "linear:BTCUSDT"
 _LINEAR = execution() & product(Product.LINEAR)
@@ -247,6 +248,65 @@ async def test_o19_cancel_all(ctx: CaseContext) -> None:
     counts = {o.client_order_id: len(world.events(OrderCanceled, o.client_order_id)) for o in (*buys, *sells)}
     ctx.expect(set(counts.values()) == {1}, "exactly one OrderCanceled per order", f"{counts}")
     ctx.expect(not world.venue.open_orders(ACCOUNT), "nothing open at the venue", "orders remain")
+    for side in (OrderSide.BUY, OrderSide.NO_ORDER_SIDE):
+        await _o19_close_race(world, side)
+
+
+async def _o19_close_race(world: World, side: OrderSide) -> None:
+    """O-19's close-race row: 3 open BUYs; the cancel-all (``side``) is held at the venue while the
+    best one fills, so the venue's answer mixes canceled orders with one it could no longer cancel.
+    The two canceled ones get one OrderCanceled each; the filled one its OrderFilled and neither
+    OrderCanceled nor OrderCancelRejected."""
+    ctx = world.ctx
+    wire = wire_of(ctx.adapter.dialect)
+    execution = world.built.execution
+    assert execution is not None
+    world.set_book(LIN)  # only the case's orders: the taker below fills the best of them
+    orders = [
+        world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.1", price=p) for p in ("92.0", "91.0", "90.0")
+    ]
+    for order in orders:
+        await _rest(world, order)
+    filled, rest = orders[0], orders[1:]
+    # Whichever cancel route the adapter uses first is held until the fill has happened.
+    holds = [
+        ctx.sim.faults.arm(Stall(), method="POST", route=route, times=1)
+        for route in (wire.cancel_all, wire.batch_cancel, wire.cancel)
+    ]
+    names = {h.name for h in holds}
+    mark, since = ctx.journal.mark(), world.sink.mark()
+    label = f"cancel_all_orders({side.name})"
+    command = CancelAllOrders(instrument_id=filled.instrument_id, order_side=side, ts_init=1)
+    task = asyncio.get_running_loop().create_task(execution.cancel_all_orders(command))
+    try:
+        await ctx.wait_journal(
+            lambda e: isinstance(e, FaultEntry) and e.name in names and e.phase == "fired",
+            f"{label}: a cancel request reaches the venue (held there)",
+            since=mark,
+        )
+        world.trade_against(LIN, "SELL", "0.1")  # fills the 92.0 BUY while the cancel is held
+    finally:
+        for hold in holds:
+            hold.clear()
+    await ctx.within(task, f"{label} returns")
+    for order in rest:
+        await world.event(OrderCanceled, order.client_order_id, since=since, what=f"{label}: OrderCanceled")
+    await world.event(
+        OrderFilled, filled.client_order_id, since=since, what=f"{label}: the raced order's fill"
+    )
+    await _sentinel(world)
+    counts = [len(world.events(OrderCanceled, o.client_order_id, since)) for o in rest]
+    ctx.expect(counts == [1, 1], f"{label}: one OrderCanceled per canceled order", f"{counts}")
+    raced = [
+        type(e).__name__
+        for e in world.events((OrderCanceled, OrderCancelRejected), filled.client_order_id, since)
+    ]
+    ctx.expect(
+        not raced,
+        f"{label}: the order that filled during the cancel-all gets no OrderCanceled/OrderCancelRejected",
+        f"{raced}",
+    )
+    ctx.expect(not world.venue.open_orders(ACCOUNT), f"{label}: nothing open at the venue", "orders remain")
 
 
 @case(
