@@ -43,7 +43,8 @@ class MutantResult:
     caught: bool
     #: Expected cases that failed (and pass on the reference adapter): what caught the mutant.
     failed_expected: tuple[str, ...] = ()
-    #: Other cases that failed too (not expected; they also see the fault, or its consequences).
+    #: Other cases that failed too and pass on the reference adapter (not expected; they also see
+    #: the fault, or its consequences).
     other_failed: tuple[str, ...] = ()
     #: Expected cases that ran and passed: each a case too weak for this fault.
     passed_expected: tuple[str, ...] = ()
@@ -151,7 +152,11 @@ def judge(mutant: Mutant, report: Report, baseline_failed: Iterable[str] = ()) -
         mutant=mutant,
         caught=bool(catching),
         failed_expected=catching,
-        other_failed=tuple(r.id for r in report.cases if r.verdict is Verdict.FAIL and r.id not in expected),
+        other_failed=tuple(
+            r.id
+            for r in report.cases
+            if r.verdict is Verdict.FAIL and r.id not in expected and r.id not in broken
+        ),
         passed_expected=tuple(c for c in mutant.expected if verdicts.get(c) is Verdict.PASS),
         not_applicable_expected=tuple(
             c for c in mutant.expected if verdicts.get(c) is Verdict.NOT_APPLICABLE

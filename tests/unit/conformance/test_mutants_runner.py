@@ -77,6 +77,9 @@ def test_a_case_failing_on_the_reference_adapter_catches_nothing() -> None:
     result = judge(RETRY, _report("m:retry", {"H-08": FAIL}), baseline_failed=["H-08"])
     assert not result.caught
     assert result.baseline_failed_expected == ("H-08",)
+    failing = {"H-08": FAIL, "H-07": FAIL, "H-10": FAIL}
+    also = judge(RETRY, _report("m:retry", failing), baseline_failed=["H-07"])
+    assert also.caught and also.other_failed == ("H-10",)  # H-07 fails without the fault too
 
 
 def test_run_mutants_runs_one_baseline_over_the_union_of_groups_then_each_mutant() -> None:
