@@ -16,7 +16,10 @@ async def _body(ctx: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _restore_registry() -> Any:
+    """Each test starts from an empty registry: the suite's own case modules may have been
+    imported already by another test of this run, registering the ids these tests use."""
     saved = dict(CASES)
+    CASES.clear()
     yield
     CASES.clear()
     CASES.update(saved)
