@@ -69,8 +69,14 @@ class Subscriber(Protocol):
     """A session receiving public pushes."""
 
     conn_id: str
+    #: The category of its socket (``spot``, ``linear``, ...): topic names repeat across categories.
+    kind: str
 
     def deliver(self, topic: str, text: str) -> None: ...
+
+
+def _key(spec: PublicTopic) -> tuple[str, str]:
+    return (spec.category, spec.name)
 
 
 class _Topic:
@@ -138,7 +144,8 @@ class Publisher:
         self._call_soon = call_soon
         self._wake = wake_timers
         self._select_fault = select_fault
-        self._topics: dict[str, _Topic] = {}
+        # Topics by (category, name): spot and linear BTCUSDT share topic names but not streams.
+        self._topics: dict[tuple[str, str], _Topic] = {}
         # Topics by instrument id, for routing events.
         self._by_instrument: dict[str, set[_Topic]] = {}
         self._soon: list[_Topic] = []
@@ -159,9 +166,9 @@ class Publisher:
 
     def subscribe(self, spec: PublicTopic, subscriber: Subscriber) -> None:
         """Add ``subscriber`` to ``spec`` and send it the topic's first message, if it has one."""
-        topic = self._topics.get(spec.name)
+        topic = self._topics.get(_key(spec))
         if topic is None:
-            topic = self._topics[spec.name] = _Topic(spec)
+            topic = self._topics[_key(spec)] = _Topic(spec)
             for inst in spec.instruments:
                 self._by_instrument.setdefault(inst.id, set()).add(topic)
             if spec.kind is TopicKind.KLINE:
@@ -175,12 +182,13 @@ class Publisher:
                 self._arm_refresh(topic, topic.last_sent_ns + L1_REFRESH_MS * NS_PER_MS)
 
     def unsubscribe(self, name: str, subscriber: Subscriber) -> bool:
-        """Remove ``subscriber`` from topic ``name``; False if it was not subscribed."""
-        topic = self._topics.get(name)
+        """Remove ``subscriber`` from topic ``name`` of its category; False if it was not subscribed."""
+        key = (subscriber.kind, name)
+        topic = self._topics.get(key)
         if topic is None or topic.subscribers.pop(subscriber.conn_id, None) is None:
             return False
         if not topic.subscribers:
-            del self._topics[name]
+            del self._topics[key]
             for inst in topic.spec.instruments:
                 topics = self._by_instrument.get(inst.id)
                 if topics is not None:
@@ -249,7 +257,7 @@ class Publisher:
 
     def _push(self, topic: _Topic) -> None:
         topic.scheduled = None
-        if self._topics.get(topic.spec.name) is not topic:
+        if self._topics.get(_key(topic.spec)) is not topic:
             return  # unsubscribed meanwhile
         exchange = self._exchange()
         now = exchange.clock.now_ns()
@@ -275,7 +283,7 @@ class Publisher:
         topic.refresh_on = exchange
 
         def live() -> bool:  # still subscribed, on the same venue (venue_reset re-arms)
-            return self._topics.get(topic.spec.name) is topic and self._exchange() is exchange
+            return self._topics.get(_key(topic.spec)) is topic and self._exchange() is exchange
 
         def send() -> None:
             topic.refresh_soon = False
@@ -436,7 +444,7 @@ class Publisher:
         boundary_ms = interval_end_ms(interval_start_ms(now_ms, interval), interval) + 1
 
         def close(_exchange: Exchange) -> None:
-            if self._topics.get(topic.spec.name) is not topic or self._exchange() is not exchange:
+            if self._topics.get(_key(topic.spec)) is not topic or self._exchange() is not exchange:
                 return  # unsubscribed, or the venue was reset (venue_reset re-schedules)
             inst = topic.spec.instrument
             now = self._exchange().clock.now_ns()
