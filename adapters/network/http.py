@@ -1,8 +1,9 @@
 """An HTTP client over aiohttp with quotas, retries and the adapter error taxonomy built in.
 
 One :class:`HttpClient` per venue base URL. Each request names its quota keys (it waits for all
-of them), may be signed by an adapter callback (called per attempt, so a retry carries a fresh
-timestamp), and comes back as an :class:`HttpResponse` or one of the taxonomy's errors:
+of them, and holds its place in their windows until its answer arrives, see
+:mod:`adapters.network.quota`), may be signed by an adapter callback (called per attempt, so a
+retry carries a fresh timestamp), and comes back as an :class:`HttpResponse` or one of the taxonomy's errors:
 
 - transport failures, timeouts and 5xx -> :class:`RetryableTransportError` (retried; marked
   ``not_processed`` when no connection could be made, so the request never reached the venue);
@@ -217,30 +218,40 @@ class HttpClient:
     ) -> HttpResponse:
         """One attempt: wait for the quotas, sign, send, map the answer."""
         session = self._ensure_session()
-        if self._limiter is not None and keys:
-            await self._limiter.acquire(keys)
-        sent_headers = dict(sign(method, path, query, payload, headers)) if sign else headers
-        url_text = f"{self.base_url}{path}" + (f"?{query}" if query else "")
-        # encoded=True: the bytes signed are the bytes sent; yarl must not re-quote the query.
-        url = URL(url_text, encoded=True)
-        timeout = aiohttp.ClientTimeout(total=timeout_s if timeout_s is not None else self._timeout_s)
+        ticket = await self._limiter.acquire_ticket(keys) if self._limiter is not None and keys else None
         try:
-            async with session.request(
-                method, url, data=payload or None, headers=sent_headers, timeout=timeout
-            ) as resp:
-                raw = await resp.read()
-                response = HttpResponse(
-                    resp.status, CIMultiDictProxy(CIMultiDict(resp.headers)), raw, method, url_text
-                )
-        except TimeoutError as exc:  # asyncio.TimeoutError is TimeoutError on 3.11+
-            raise RetryableTransportError(f"{method} {url_text} timed out: {exc!r}") from exc
-        except aiohttp.ClientConnectorError as exc:
-            # No connection was made, so no byte of the request reached the venue.
-            raise RetryableTransportError(
-                f"{method} {url_text} failed: could not connect: {exc!r}", not_processed=True
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise RetryableTransportError(f"{method} {url_text} failed: {exc!r}") from exc
+            sent_headers = dict(sign(method, path, query, payload, headers)) if sign else headers
+            url_text = f"{self.base_url}{path}" + (f"?{query}" if query else "")
+            # encoded=True: the bytes signed are the bytes sent; yarl must not re-quote the query.
+            url = URL(url_text, encoded=True)
+            timeout = aiohttp.ClientTimeout(total=timeout_s if timeout_s is not None else self._timeout_s)
+            try:
+                async with session.request(
+                    method, url, data=payload or None, headers=sent_headers, timeout=timeout
+                ) as resp:
+                    # The answer is here, so the request reached the venue by now: this is the
+                    # latest time it can count in the venue's windows (see adapters.network.quota).
+                    if ticket is not None:
+                        ticket.complete()
+                    raw = await resp.read()
+                    response = HttpResponse(
+                        resp.status, CIMultiDictProxy(CIMultiDict(resp.headers)), raw, method, url_text
+                    )
+            except TimeoutError as exc:  # asyncio.TimeoutError is TimeoutError on 3.11+
+                raise RetryableTransportError(f"{method} {url_text} timed out: {exc!r}") from exc
+            except aiohttp.ClientConnectorError as exc:
+                # No connection was made, so no byte of the request reached the venue.
+                raise RetryableTransportError(
+                    f"{method} {url_text} failed: could not connect: {exc!r}", not_processed=True
+                ) from exc
+            except aiohttp.ClientError as exc:
+                raise RetryableTransportError(f"{method} {url_text} failed: {exc!r}") from exc
+        finally:
+            # No answer (error, timeout, cancellation): the attempt is over, so its place in the
+            # windows is now. (A request that timed out could in principle still be on the wire:
+            # the one case this cannot bound.)
+            if ticket is not None:
+                ticket.complete()
         error = self._map(response)
         if error is not None:
             raise error
