@@ -14,12 +14,16 @@ One public socket per category, opened on first use. Topic choices (§7.5, §8.3
   or changed ones published (Bybit has no instrument stream).
 
 A topic shared by several subscriptions (tickers) is subscribed once and dropped with its last
-user. Push routing lives in :mod:`adapters.bybit.data_stream`, historical requests in
+user. Topics are tracked per category (:data:`~adapters.bybit.data_stream.TopicKey`): spot and
+linear ``BTCUSDT`` share topic names (``publicTrade.BTCUSDT``) but are different instruments on
+different sockets, and each socket's pushes are routed with its own category. Push routing
+lives in :mod:`adapters.bybit.data_stream`, historical requests in
 :mod:`adapters.bybit.data_requests`.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -36,7 +40,7 @@ from adapters.bybit.common.mappings import (
 from adapters.bybit.common.urls import BybitUrls
 from adapters.bybit.config import BybitDataClientConfig
 from adapters.bybit.data_requests import BybitDataRequests
-from adapters.bybit.data_stream import BybitStreamRouter
+from adapters.bybit.data_stream import BybitStreamRouter, TopicKey
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.instrument_refresh import InstrumentRefresher
 from adapters.bybit.providers import BybitInstrumentProvider
@@ -95,13 +99,14 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         self._config = config
         self._sockets: dict[BybitProductType, BybitWebSocketClient] = {}
         self._on_websocket_created = on_websocket_created
-        # topic -> the subscription kinds using it (a topic is dropped with its last kind)
-        self._users: dict[str, set[str]] = defaultdict(set)
-        # topic -> instruments whose pushes it carries (option trades share one topic per coin)
-        self._topic_instruments: dict[str, dict[str, Instrument]] = defaultdict(dict)
-        self._bar_types: dict[str, BarType] = {}
-        self._tickers: dict[str, dict[str, Any]] = {}
-        self._local_books: dict[str, LocalBook] = {}
+        # Every topic table is keyed by (category, topic): spot and linear share topic names.
+        # (category, topic) -> the subscription kinds using it (dropped with its last kind)
+        self._users: dict[TopicKey, set[str]] = defaultdict(set)
+        # (category, topic) -> instruments its pushes carry (option trades share one topic per coin)
+        self._topic_instruments: dict[TopicKey, dict[str, Instrument]] = defaultdict(dict)
+        self._bar_types: dict[TopicKey, BarType] = {}
+        self._tickers: dict[TopicKey, dict[str, Any]] = {}
+        self._local_books: dict[TopicKey, LocalBook] = {}
         self.books = BookSequencer()
         self.resyncs = 0
         self._connected = False
@@ -151,13 +156,14 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
     async def _socket(self, product: BybitProductType) -> BybitWebSocketClient:
         ws = self._sockets.get(product)
         if ws is None:
+            # Each socket's callbacks carry its category: a push names its topic, not its category.
             ws = BybitWebSocketClient(
                 self._urls.public_ws(product),
-                self._on_message,
+                functools.partial(self._on_message, product),
                 ping_interval_s=self._config.ws_ping_interval_s,
                 heartbeat_timeout_s=self._config.ws_heartbeat_timeout_s,
-                on_reconnected=self._on_reconnected,
-                on_subscription_error=self._on_subscription_error,
+                on_reconnected=functools.partial(self._on_reconnected, product),
+                on_subscription_error=functools.partial(self._on_subscription_error, product),
             )
             if self._on_websocket_created is not None:
                 self._on_websocket_created(ws)
@@ -165,17 +171,22 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
             await ws.connect()
         return ws
 
-    def _on_reconnected(self) -> None:
-        # Every book and merged ticker is stale now; the restored subscriptions bring snapshots.
-        self.books.reset()
-        self._tickers.clear()
-        for book in self._local_books.values():
-            book.bids.clear()
-            book.asks.clear()
+    def _on_reconnected(self, product: BybitProductType) -> None:
+        # The category's books and merged tickers are stale now; its restored subscriptions bring
+        # snapshots. Other categories' sockets did not drop: their books stay in sequence.
+        for key in [k for k in self.books.last_u if k[0] is product]:
+            self.books.reset(key)
+        for key in [k for k in self._tickers if k[0] is product]:
+            del self._tickers[key]
+        for key, book in self._local_books.items():
+            if key[0] is product:
+                book.bids.clear()
+                book.asks.clear()
 
-    def _on_subscription_error(self, topic: str, message: str) -> None:
+    def _on_subscription_error(self, product: BybitProductType, topic: str, message: str) -> None:
         self._sink.on_error(
-            UnsupportedFeature(f"Bybit refused {topic}: {message}", feature=topic), f"ws {topic}"
+            UnsupportedFeature(f"Bybit refused {topic} ({product.value}): {message}", feature=topic),
+            f"ws {product.value} {topic}",
         )
 
     # ------------------------------------------------------------------ topic bookkeeping
@@ -184,30 +195,32 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         instrument = self._provider.get(instrument_id)
         _, product = split_instrument_id(instrument_id)
         ws = await self._socket(product)
-        first = not self._users[topic]
-        self._users[topic].add(kind)
-        self._topic_instruments[topic][instrument.raw_symbol.value] = instrument
+        key = (product, topic)
+        first = not self._users[key]
+        self._users[key].add(kind)
+        self._topic_instruments[key][instrument.raw_symbol.value] = instrument
         if first:
             ws.subscribe(topic)
         await ws.wait_subscribed(topic, timeout_s=self._config.http_timeout_s)
-        merged = self._tickers.get(topic)
+        merged = self._tickers.get(key)
         if not first and merged is not None:
             # The venue sent its snapshot to the first user only: serve a late joiner from it.
             fields = {k: v for k, v in merged.items() if not k.startswith("_")}
-            self._publish_ticker(topic, merged, fields, {kind}, merged["_ts_event"], self._clock_ns())
+            self._publish_ticker(key, merged, fields, {kind}, merged["_ts_event"], self._clock_ns())
 
     def _unwant(self, instrument_id: InstrumentId, topic: str, kind: str) -> None:
-        users = self._users.get(topic)
+        _, product = split_instrument_id(instrument_id)
+        key = (product, topic)
+        users = self._users.get(key)
         if not users or kind not in users:
             return
         users.discard(kind)
         if users:
             return
-        del self._users[topic]
-        self._topic_instruments.pop(topic, None)
-        self.books.reset(topic)
-        self._tickers.pop(topic, None)
-        _, product = split_instrument_id(instrument_id)
+        del self._users[key]
+        self._topic_instruments.pop(key, None)
+        self.books.reset(key)
+        self._tickers.pop(key, None)
         ws = self._sockets.get(product)
         if ws is not None:
             ws.unsubscribe(topic)
@@ -290,24 +303,28 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
                 "Bybit books are L2 (market by price)", feature="data:ORDER_BOOK_SNAPSHOTS"
             )
         kind = "snapshots"
+        symbol, product = split_instrument_id(instrument_id)
         if depth == DEPTH10_LEVELS:
-            symbol, product = split_instrument_id(instrument_id)
             topic, kind = topic_orderbook(compact_depth(_DEPTHS[product]), symbol), "depth10"
         else:
             topic = self._book_topic(instrument_id, depth)
-        self._local_books.setdefault(topic, LocalBook())
+        self._local_books.setdefault((product, topic), LocalBook())
         await self._want(instrument_id, topic, kind)
 
     async def unsubscribe_order_book_snapshots(self, instrument_id: InstrumentId, params: Any = None) -> None:
         """Stop the snapshots (and depth-10 books)."""
+        _, product = split_instrument_id(instrument_id)
         for topic in self._topics_of(instrument_id, "orderbook."):
-            self._local_books.pop(topic, None)
+            self._local_books.pop((product, topic), None)
             self._unwant(instrument_id, topic, "snapshots")
             self._unwant(instrument_id, topic, "depth10")
 
     def _topics_of(self, instrument_id: InstrumentId, prefix: str) -> list[str]:
-        symbol = instrument_id.symbol.value.rsplit("-", 1)[0]
-        return [t for t in list(self._users) if t.startswith(prefix) and t.endswith(f".{symbol}")]
+        """The instrument's subscribed topics starting with ``prefix``, on its category's socket only."""
+        symbol, product = split_instrument_id(instrument_id)
+        suffix = f".{symbol}"
+        mine = [t for p, t in self._users if p is product]
+        return [t for t in mine if t.startswith(prefix) and t.endswith(suffix)]
 
     async def subscribe_quote_ticks(self, instrument_id: InstrumentId, params: Any = None) -> None:
         """Stream QuoteTicks (spot from ``orderbook.1``, others from tickers)."""
@@ -381,7 +398,8 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
     async def subscribe_bars(self, bar_type: BarType, params: Any = None) -> None:
         """Stream closed Bars (``confirm:true`` klines)."""
         topic = self._bar_topic(bar_type)
-        self._bar_types[topic] = bar_type
+        _, product = split_instrument_id(bar_type.instrument_id)
+        self._bar_types[(product, topic)] = bar_type
         await self._want(bar_type.instrument_id, topic, "bars")
 
     async def unsubscribe_bars(self, bar_type: BarType, params: Any = None) -> None:

@@ -13,6 +13,7 @@ subscriptions), since the venue only sends deltas after the first one.
 from __future__ import annotations
 
 import enum
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,13 +33,17 @@ class Verdict(enum.Enum):
 
 @dataclass(slots=True)
 class BookSequencer:
-    """Per-topic ``u`` tracking. ``gaps`` counts detected gaps (observable in tests)."""
+    """Per-book ``u`` tracking. ``gaps`` counts detected gaps (observable in tests).
 
-    last_u: dict[str, int] = field(default_factory=dict)
+    A book is named by any hashable key: the data client uses ``(category, topic)``, since spot
+    and linear books of one symbol share a topic name.
+    """
+
+    last_u: dict[Hashable, int] = field(default_factory=dict)
     gaps: int = 0
 
-    def check(self, topic: str, message: dict[str, Any]) -> Verdict:
-        """Classify ``message`` on ``topic`` and remember its ``u`` when applied."""
+    def check(self, topic: Hashable, message: dict[str, Any]) -> Verdict:
+        """Classify ``message`` of the book ``topic`` and remember its ``u`` when applied."""
         u = int(message["data"]["u"])
         if message.get("type") == "snapshot":
             self.last_u[topic] = u
@@ -53,8 +58,8 @@ class BookSequencer:
         self.last_u[topic] = u
         return Verdict.APPLY
 
-    def reset(self, topic: str | None = None) -> None:
-        """Forget one topic (or all, after a reconnect): the next snapshot starts it again."""
+    def reset(self, topic: Hashable | None = None) -> None:
+        """Forget one book (or all): the next snapshot starts it again."""
         if topic is None:
             self.last_u.clear()
         else:
