@@ -37,16 +37,36 @@ def _session() -> ConformanceSession:
 @pytest.mark.parametrize(
     ("requirement", "reason"),
     [
-        (product(Product.LINEAR), "claims product LINEAR"),
-        (execution(), "claims order entry"),
-        (any_data(), "claims a market-data subscription"),
+        # A product or data requirement carries the adapter's reason (the contract's default text
+        # here: the adapter wrote none for LINEAR).
+        (product(Product.LINEAR), "claims product LINEAR): product:LINEAR is not supported"),
+        # Order entry and "any data" have no single feature key, so no stated reason.
+        (execution(), "claims order entry)"),
+        (any_data(), "claims a market-data subscription)"),
     ],
 )
 async def test_unclaimed_capability_is_not_applicable_with_its_reason(requirement: Any, reason: str) -> None:
     gated = Case("H-01", "instruments", Group.HTTP, _must_not_run, requirement)
     record = await run_case(gated, _session())
     assert record.verdict is Verdict.NOT_APPLICABLE
-    assert record.reason == f"the adapter does not claim what H-01 needs ({reason})"
+    assert record.reason == f"the adapter does not claim what H-01 needs ({reason}"
+
+
+async def test_not_applicable_carries_the_adapters_own_not_supported_text() -> None:
+    factory = _Factory()
+    factory.capabilities = Capabilities(
+        products=frozenset({Product.SPOT}),
+        order_types=frozenset(),
+        not_supported={"product:OPTION": "options are on another venue"},
+    )
+    session = ConformanceSession(AdapterUnderTest("tests:gated", factory, "bybit"))  # type: ignore[arg-type]
+    gated = Case("H-01", "instruments", Group.HTTP, _must_not_run, product(Product.OPTION) & execution())
+    record = await run_case(gated, session)
+    assert record.verdict is Verdict.NOT_APPLICABLE
+    assert record.reason == (
+        "the adapter does not claim what H-01 needs (claims product OPTION and claims order entry): "
+        "options are on another venue"
+    )
 
 
 def test_the_pytest_outcome_of_not_applicable_is_a_skip_that_says_so_and_is_recorded() -> None:
