@@ -45,7 +45,7 @@ from adapters.network.http import HttpClient, HttpResponse
 from adapters.network.quota import Quota, RateLimiter
 from adapters.network.retry import RetryManager, RetryPolicy
 
-__all__ = ["GLOBAL_QUOTA_KEY", "PACING_MARGIN_S", "BybitHttpClient", "default_rate_limiter"]
+__all__ = ["GLOBAL_QUOTA_KEY", "BybitHttpClient", "default_rate_limiter"]
 
 GLOBAL_QUOTA_KEY: Final = "bybit:global"
 
@@ -66,33 +66,23 @@ _ENDPOINT_QUOTAS: Final = {
 }
 
 
-#: Seconds added to every per-second window (see :func:`default_rate_limiter`).
-PACING_MARGIN_S: Final = 0.5
-
-
 def default_rate_limiter(*, clock: Clock = monotonic, sleeper: Sleeper = real_sleep) -> RateLimiter:
     """A limiter with Bybit's documented quotas (share one per API key).
 
     Bybit counts "N per second" per UID and endpoint over a rolling 1 s window *of arrival at the
-    venue* (§4.1; the 11th ``order/create`` inside one second is answered 10006). The limiter can
-    only count send times, and two requests sent 1.0 s apart may arrive less than 1.0 s apart: the
-    first of a burst waits for new connections and for the event loop behind its siblings, a
-    later one goes out at once (conformance H-09 saw a second burst arrive 972 ms after the first,
-    and, with a 200 ms margin under full-suite load on a shared 2-core host, 841 ms after it: the
-    first burst ran ~370 ms late). So each per-second quota counts over 1 s +
-    :data:`PACING_MARGIN_S`: a burst of N still goes at once, and N requests in any 1 s at the
-    venue hold as long as the latency of two requests differs by less than the margin. 500 ms
-    covers what was measured, at a cost of 1/3 of the sustained rate (10 per 1.5 s); paying that
-    beats a 10006, which costs a retry after the venue's reset time. (9 per 1 s would not help: a
-    burst of 9 and the next one 1.0 s later still land in one venue second when the first arrives
-    late. Exact safety needs counting each request at its *answer* time, an upper bound of its
-    arrival; the toolkit's limiter counts send times.)
+    venue* (§4.1; the 11th ``order/create`` inside one second is answered 10006). Requests reach
+    the venue late by varying amounts (under load H-09 saw a first burst arrive ~370 ms late and
+    the next on time), so counting send times is not enough. The toolkit's limiter counts each
+    request from when its *answer* arrives (an upper bound of its arrival) and holds its place
+    while it is unanswered, which keeps every venue second at N or fewer exactly, with the
+    venue's own window and no margin: a burst of N still goes at once, and the next burst goes
+    1 s after the first one's answers.
 
     Args:
         clock: the time the quotas count in (a virtual clock's ``now`` in tests).
         sleeper: how waits are spent (the virtual clock's ``sleep`` in tests).
     """
-    window_s = 1.0 + PACING_MARGIN_S
+    window_s = 1.0
     quotas = {f"bybit:{path}": Quota(n, window_s) for path, n in _ENDPOINT_QUOTAS.items()}
     quotas[GLOBAL_QUOTA_KEY] = Quota(600, 5.0)
     return RateLimiter(quotas, clock=clock, sleeper=sleeper)
