@@ -24,6 +24,7 @@ from simulator.server.errors import (
     SimulatorUsageError,
 )
 from simulator.server.faults import (
+    BatchItemError,
     ClockSkew,
     Delay,
     Fault,
@@ -52,6 +53,7 @@ from simulator.server.venue import DemoCredentials
 
 __all__ = [
     "ANY",
+    "BatchItemError",
     "ClockSkew",
     "ControlInputError",
     "Delay",

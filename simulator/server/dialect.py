@@ -72,7 +72,18 @@ class RestApi(Protocol):
         headers: Mapping[str, str],
         body: bytes,
         remote: str = "127.0.0.1",
-    ) -> RestReply: ...
+        *,
+        item_errors: Mapping[int, tuple[int, str | None]] | None = None,
+    ) -> RestReply:
+        """Answer one request as the venue.
+
+        ``item_errors`` (a ``batch_item_error`` fault; the server passes it only then) refuses
+        items of a batch request: 0-based item position -> (code, message; None: the venue's
+        message for the code). Those items are answered with the refusal in the batch's per-item
+        results and never acted on; the others are handled as usual. A dialect without batch
+        routes may leave the keyword out.
+        """
+        ...
 
     def on_event(self, event: Any) -> None: ...
 

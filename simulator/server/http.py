@@ -8,7 +8,8 @@ those with its own "route not found") goes through :class:`RestHandler`:
 2. pick the fault to apply, if any (:meth:`Faults.select_http`);
 3. request-phase faults: answer instead of the venue (``http_status``, ``ret_code``,
    ``rate_limit``), hold the request (``delay``, ``stall``) or reset the connection;
-4. ``api.handle(...)``, the venue's answer; exceptions it caught are taken from ``api.errors``;
+4. ``api.handle(...)``, the venue's answer (with ``item_errors`` when a ``batch_item_error``
+   fault refuses one item of a batch); exceptions it caught are taken from ``api.errors``;
 5. response-phase faults: delay, reset, malformed or truncated body;
 6. record the request in the journal (before the answer leaves, so a client that has the answer
    always finds the entry), then send it.
@@ -30,6 +31,7 @@ from aiohttp import web
 from simulator.server.dialect import Dialect, Reply, RestReply
 from simulator.server.failures import ServerErrors
 from simulator.server.faults import (
+    BatchItemError,
     Delay,
     DelayClock,
     Fault,
@@ -166,6 +168,8 @@ class RestHandler:
             raise _Abort
         # -- the venue ---------------------------------------------------------------------------
         api = live.api
+        # Passed only when a fault asks for it, so dialects without per-item refusals keep working.
+        extra = {"item_errors": action.item_errors} if isinstance(action, BatchItemError) else {}
         reply = api.handle(
             request.method,
             request.path,
@@ -173,6 +177,7 @@ class RestHandler:
             request.headers,
             body,
             request.remote or "",
+            **extra,
         )
         self._errors.take(api.errors, "dialect")
         _fill(outcome, reply)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any
 
 import orjson
@@ -84,6 +85,7 @@ __all__ = [
     "envelope",
     "reject_error",
     "reject_venue_error",
+    "venue_message",
 ]
 
 # -- HTTP statuses the dialect answers with --------------------------------------------------
@@ -420,3 +422,26 @@ def reject_venue_error(
 def reject_error(reason: RejectReason, *, spot: bool, operation: Operation = Operation.CREATE) -> BybitError:
     """:func:`reject_venue_error` as a raisable :class:`BybitError` (HTTP 200, §0.1 rule 1)."""
     return reject_venue_error(reason, spot=spot, operation=operation).error()
+
+
+@cache
+def _messages() -> dict[int, str]:
+    """retCode -> the message of the first named error with that code (templates left out)."""
+    # 10001's own message is a template; its stem says "parameter problem" better than the first
+    # plain 10001 ("Not supported symbols"), which names one particular problem.
+    found: dict[int, str] = {PARAMS_ERROR.code: PARAMS_ERROR.message.partition(":")[0]}
+    for value in globals().values():
+        if isinstance(value, VenueError) and "{" not in value.message:
+            found.setdefault(value.code, value.message)
+    return found
+
+
+def venue_message(code: int, *, operation: Operation | None = None) -> str | None:
+    """The venue's message for ``code`` (an injected error names only the code), or None.
+
+    ``operation`` picks between messages that depend on it (110001: "... too late to replace"
+    for an amend, "... too late to cancel" otherwise, §5.5).
+    """
+    if code == ORDER_NOT_EXISTS_AMEND.code and operation is Operation.AMEND:
+        return ORDER_NOT_EXISTS_AMEND.message
+    return _messages().get(code)

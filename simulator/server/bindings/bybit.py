@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from simulator.dialects.bybit import auth, errors, limits
@@ -30,16 +29,6 @@ JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 _INJECTED_MESSAGE: Final = "injected error"
 #: The scenario `limits` key that turns on the per-IP limit (Bybit's own: 600 per 5 s, §4.1).
 IP_LIMIT_KEY: Final = "ip"
-
-
-@cache
-def _known_messages() -> dict[int, str]:
-    """retCode -> the venue's message, from the dialect's named errors (first one of each code)."""
-    found: dict[int, str] = {}
-    for value in vars(errors).values():
-        if isinstance(value, errors.VenueError) and "{" not in value.message:
-            found.setdefault(value.code, value.message)
-    return found
 
 
 def _rest() -> Any:
@@ -127,7 +116,7 @@ class BybitDialect:
     # -- answers the server makes up -----------------------------------------------------------------
 
     def error_reply(self, code: int, message: str | None, *, now_ms: int, http_status: int = 200) -> Reply:
-        text = message if message is not None else _known_messages().get(code, _INJECTED_MESSAGE)
+        text = message if message is not None else errors.venue_message(code) or _INJECTED_MESSAGE
         body = errors.BybitError(code, text, http_status).body(time_ms=now_ms)
         return Reply(http_status, (("Content-Type", JSON_CONTENT_TYPE),), body)
 

@@ -13,6 +13,7 @@ from simulator.server.faults import ws_actions  # noqa: F401  (registers the WS 
 from simulator.server.faults.actions import (
     HTTP_ACTIONS,
     WS_ACTIONS,
+    BatchItemError,
     ClockSkew,
     Delay,
     DelayClock,
@@ -35,6 +36,7 @@ from simulator.server.faults.match import Channel, FaultMatch, parse_match
 __all__ = [
     "HTTP_ACTIONS",
     "WS_ACTIONS",
+    "BatchItemError",
     "Channel",
     "ClockSkew",
     "Delay",

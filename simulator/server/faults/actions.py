@@ -16,6 +16,7 @@ HTTP actions (``kind``, parameters):
 ``malformed_body``  the venue handles it; the answer's body is replaced by broken JSON (or ``body``)
 ``truncated_body``  the venue handles it; the connection closes after ``keep`` bytes of the body
 ``clock_skew``      while armed, the venue's time as sent to clients is ``seconds`` off
+``batch_item_error`` the venue handles a batch but refuses item ``index`` (1-based) with ``code``
 =================== ======================================================================
 
 WebSocket actions are interpreted by the WebSocket sessions; until a dialect registers them
@@ -37,6 +38,7 @@ from simulator.server.faults import params as p
 __all__ = [
     "HTTP_ACTIONS",
     "WS_ACTIONS",
+    "BatchItemError",
     "ClockSkew",
     "Delay",
     "DelayClock",
@@ -314,6 +316,46 @@ class ClockSkew(FaultAction):
 
 
 @dataclass(frozen=True, slots=True)
+class BatchItemError(FaultAction):
+    """The venue handles a batch request, but refuses its item ``index`` (1-based) with ``code``.
+
+    The refused item is answered in the batch's per-item results (Bybit: ``retExtInfo.list[i]``
+    ``{code, msg}``) and never reaches the venue's core; the other items are executed as usual.
+    ``message`` defaults to the venue's message for ``code``. Match it to a batch route: on any
+    other request, or a batch with fewer items, it changes nothing (the journal still shows it
+    fired, for it did hit the request).
+    """
+
+    KIND: ClassVar[str] = "batch_item_error"
+    index: int = 1
+    code: int = 10001
+    message: str | None = None
+
+    def __post_init__(self) -> None:
+        # Checked here, so an action built in Python is checked like one read from YAML or JSON.
+        object.__setattr__(self, "index", p.integer(self.index, "action.index", minimum=1))
+        code = p.integer(self.code, "action.code")
+        if code == 0:
+            raise FaultSpecError(
+                "action.code", "0 means success; give the non-zero code to refuse the item with"
+            )
+        object.__setattr__(self, "code", code)
+        p.optional_text(self.message, "action.message")
+
+    @property
+    def item_errors(self) -> dict[int, tuple[int, str | None]]:
+        """The refusal as a dialect takes it: 0-based item position -> (code, message or None)."""
+        return {self.index - 1: (self.code, self.message)}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> BatchItemError:
+        _check_keys(cls.KIND, params, ("index", "code", "message"))
+        return cls(
+            _required(cls.KIND, params, "index"), _required(cls.KIND, params, "code"), params.get("message")
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class WsAction(FaultAction):
     """A WebSocket action kept as its kind and raw parameters for the WebSocket sessions."""
 
@@ -346,6 +388,7 @@ HTTP_ACTIONS: dict[str, type[FaultAction]] = {
         MalformedBody,
         TruncatedBody,
         ClockSkew,
+        BatchItemError,
     )
 }
 

@@ -207,6 +207,8 @@ class BybitRestApi:
         headers: Sequence[tuple[str, str]] | Mapping[str, str],
         body: bytes,
         remote: str = "127.0.0.1",
+        *,
+        item_errors: Mapping[int, tuple[int, str | None]] | None = None,
     ) -> RestResponse:
         """Answer one request.
 
@@ -218,6 +220,10 @@ class BybitRestApi:
                 (aiohttp's ``request.headers``).
             body: the raw request body (signed as is).
             remote: the peer's address (the per-IP limit's key).
+            item_errors: items of a batch request to refuse (a simulator fault): 0-based item
+                position -> (code, message; None: the venue's message for the code). A refused
+                item is answered in ``retExtInfo.list[i]`` and never reaches the core; the other
+                items are handled as usual. Ignored by other routes.
 
         Returns:
             The answer; never raises, whatever the input.
@@ -232,6 +238,7 @@ class BybitRestApi:
                 _bytes(body),
                 _text(remote),
                 progress,
+                dict(item_errors or {}),
             )
         except Exception as exc:
             self._record(exc, f"answering {_text(method)} {_text(path)}")
@@ -249,6 +256,7 @@ class BybitRestApi:
         body: bytes,
         remote: str,
         progress: _Progress,
+        item_errors: Mapping[int, tuple[int, str | None]],
     ) -> RestResponse:
         now = self.now_ms()
         if type(now) is not int:
@@ -329,6 +337,7 @@ class BybitRestApi:
             now,
             account_id=progress.account_id,
             api_key=api_key,
+            item_errors=item_errors,
         )
         try:
             reply = route.handler(ctx)

@@ -8,7 +8,7 @@ answered 10016 and recorded by the API.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from simulator.core import NS_PER_MS, Account, Exchange
@@ -68,6 +68,8 @@ class RequestContext:
         now_ms: the server time of this request (the envelope's ``time``; auth checked against it).
         account_id: the account of the verified API key; ``None`` on public routes.
         api_key: the verified key; ``None`` on public routes.
+        item_errors: batch items to refuse without acting on them (a simulator fault): 0-based
+            item position -> (code, message; None: the venue's message for the code).
     """
 
     exchange: Exchange
@@ -76,6 +78,7 @@ class RequestContext:
     now_ms: int
     account_id: str | None = None
     api_key: ApiKey | None = None
+    item_errors: Mapping[int, tuple[int, str | None]] = field(default_factory=dict)
 
     @property
     def now_ns(self) -> int:

@@ -5,7 +5,8 @@ private WebSocket (rule 19). Batches run each item on its own, in order, and ans
 index-aligned lists: ``result.list[i]`` (a failed item has ``orderId:""`` and echoes its
 ``orderLinkId``) and ``retExtInfo.list[i]`` (``{code, msg}``). The envelope's ``retCode`` stays 0
 however many items fail (§6.17); only a malformed batch as a whole (no ``request`` list, too many
-items, a bad category) is refused with 10001.
+items, a bad category) is refused with 10001. An item the request context lists in
+``item_errors`` (a simulator fault) is answered with that refusal without reaching the core.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Final
 
 from simulator.core import CancelAll, Exchange, OrderView
 from simulator.dialects.bybit.codec import results
-from simulator.dialects.bybit.errors import OK, BybitError
+from simulator.dialects.bybit.errors import OK, BybitError, Operation, venue_message
 from simulator.dialects.bybit.rest.context import Reply, RequestContext
 from simulator.dialects.bybit.rest.order_entry import amend_order, cancel_order, create_order
 from simulator.dialects.bybit.rest.params import Params, params_error
@@ -100,7 +101,22 @@ def cancel_all(ctx: RequestContext) -> Reply:
 ItemAction = Callable[[Exchange, str, str, Params], OrderView]
 
 
-def _batch(ctx: RequestContext, action: ItemAction, *, with_create_at: bool) -> Reply:
+#: The message of an injected item refusal whose code the dialect has no message for.
+_INJECTED_MESSAGE: Final = "injected error"
+
+
+def _refusal(ctx: RequestContext, position: int, operation: Operation) -> BybitError | None:
+    """The injected refusal of item ``position`` (0-based), if a fault asks for one."""
+    found = ctx.item_errors.get(position)
+    if found is None:
+        return None
+    code, message = found
+    if message is None:
+        message = venue_message(code, operation=operation) or _INJECTED_MESSAGE
+    return BybitError(code, message)
+
+
+def _batch(ctx: RequestContext, action: ItemAction, operation: Operation, *, with_create_at: bool) -> Reply:
     params = ctx.params
     category = params.category()
     assert ctx.account_id is not None
@@ -112,11 +128,14 @@ def _batch(ctx: RequestContext, action: ItemAction, *, with_create_at: bool) -> 
         raise params_error(f"a {category} batch holds at most {most} items, got {len(request)}")
     items: list[dict[str, str]] = []
     outcomes: list[tuple[int, str]] = []
-    for raw in request:
+    for position, raw in enumerate(request):
         symbol = raw.get("symbol") if isinstance(raw, dict) else None
         link = raw.get("orderLinkId") if isinstance(raw, dict) else None
         view: OrderView | None = None
         try:
+            refusal = _refusal(ctx, position, operation)
+            if refusal is not None:
+                raise refusal
             if not isinstance(raw, dict):
                 raise params_error("each request item must be a JSON object")
             view = action(ctx.exchange, ctx.account_id, category, Params(raw))
@@ -142,14 +161,14 @@ def _text(value: Any) -> str:
 
 def create_batch(ctx: RequestContext) -> Reply:
     """``POST /v5/order/create-batch`` (§6.17)."""
-    return _batch(ctx, create_order, with_create_at=True)
+    return _batch(ctx, create_order, Operation.CREATE, with_create_at=True)
 
 
 def amend_batch(ctx: RequestContext) -> Reply:
     """``POST /v5/order/amend-batch`` (§6.17)."""
-    return _batch(ctx, amend_order, with_create_at=True)
+    return _batch(ctx, amend_order, Operation.AMEND, with_create_at=True)
 
 
 def cancel_batch(ctx: RequestContext) -> Reply:
     """``POST /v5/order/cancel-batch`` (§6.17): items without ``createAt``."""
-    return _batch(ctx, cancel_order, with_create_at=False)
+    return _batch(ctx, cancel_order, Operation.CANCEL, with_create_at=False)
