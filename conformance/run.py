@@ -106,6 +106,9 @@ def run_certification(
     """
     args = ["--pyargs", _CASES_PACKAGE, f"--adapter={adapter_spec}", "-p", "no:cacheprovider"]
     args += ["-c", str(_CERTIFY_INI), "--rootdir", str(Path.cwd())]
+    # The cases run their own event loops; pytest-asyncio, when installed, would only warn about
+    # its unset options on every run.
+    args += ["-p", "no:asyncio"]
     # The kit is imported already (we are running), so pytest cannot rewrite its asserts; the cases
     # judge with ctx.expect, not bare asserts, and a host's filterwarnings=error must not stop the run.
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
