@@ -28,7 +28,7 @@ from conformance.harness.barrier import assert_nothing
 from conformance.harness.context import CaseContext
 from conformance.harness.registry import case
 from conformance.harness.requirements import execution, product
-from simulator.server import HttpMatch, HttpStatus, RateLimit, ResetConnection
+from simulator.server import BatchItemError, HttpMatch, HttpStatus, RateLimit, ResetConnection
 from simulator.server.journal import HttpEntry
 
 LIN = "linear:BTCUSDT"
@@ -160,23 +160,20 @@ async def test_op02_unknown_cancel_modify_outcome(ctx: CaseContext) -> None:
     ctx.expect(not problems, "no cancel or modify rejection for an unknown outcome", "; ".join(problems))
 
 
-@case("OP-03", group="outcome", requires=_LINEAR, simulator=WORLD, timeout_s=40)
-async def test_op03_whole_batch_failure(ctx: CaseContext) -> None:
-    """A batch cancel of 3 answered 500 as a whole: no per-order rejection (the outcome is unknown)."""
-    world = await World.open(ctx)
-    wire = wire_of(ctx.adapter.dialect)
+async def _rest_three(world: World, prices: tuple[str, str, str]) -> list[Order]:
+    """Three resting linear buys, each accepted through the stream."""
     execution = world.built.execution
     assert execution is not None
-    orders = [
-        world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.1", price=p) for p in ("90.0", "89.0", "88.0")
-    ]
+    orders = [world.order(LIN, OrderSide.BUY, OrderType.LIMIT, "0.1", price=p) for p in prices]
     since = world.sink.mark()
     for order in orders:
-        await ctx.within(execution.submit_order(SubmitOrder(order=order, ts_init=1)), "submit returns")
+        await world.ctx.within(execution.submit_order(SubmitOrder(order=order, ts_init=1)), "submit returns")
         await world.event(OrderAccepted, order.client_order_id, since=since)
-    ctx.sim.faults.arm(HttpStatus(500, body="internal error"), route=wire.batch_cancel, persistent=True)
-    since = world.sink.mark()
-    command = BatchCancelOrders(
+    return orders
+
+
+def _batch_cancel(orders: list[Order]) -> BatchCancelOrders:
+    return BatchCancelOrders(
         instrument_id=orders[0].instrument_id,
         cancels=tuple(
             CancelOrder(
@@ -189,19 +186,83 @@ async def test_op03_whole_batch_failure(ctx: CaseContext) -> None:
         ),
         ts_init=1,
     )
-    raised = await _attempt(world, execution.batch_cancel_orders(command), "batch_cancel_orders")
+
+
+@case("OP-03", group="outcome", requires=_LINEAR, simulator=WORLD, timeout_s=60)
+async def test_op03_whole_batch_failure_and_item_refusal(ctx: CaseContext) -> None:
+    """A batch cancel of 3: (a) answered 500 as a whole, no per-order rejection (the outcome is
+    unknown); (b) answered 200 with item 2 refused, exactly one OrderCancelRejected, for item 2, and
+    items 1 and 3 canceled. (b) runs twice: with a definite refusal, and with the venue's ambiguous
+    not-found while item 2 is in fact still open (settled from the venue's state, still a rejection)."""
+    world = await World.open(ctx)
+    wire = wire_of(ctx.adapter.dialect)
+    execution = world.built.execution
+    assert execution is not None
+    # (a) the whole batch fails.
+    orders = await _rest_three(world, ("90.0", "89.0", "88.0"))
+    whole = ctx.sim.faults.arm(
+        HttpStatus(500, body="internal error"), route=wire.batch_cancel, persistent=True
+    )
+    since = world.sink.mark()
+    raised = await _attempt(
+        world, execution.batch_cancel_orders(_batch_cancel(orders)), "batch_cancel_orders"
+    )
     if raised:
-        ctx.notes.append(f"OP-03: batch_cancel_orders raised {raised}")
+        ctx.notes.append(f"OP-03 (a): batch_cancel_orders raised {raised}")
     await _sentinel(world)
     rejected = world.events(OrderCancelRejected, since=since)
     ctx.expect(
-        not rejected, "no OrderCancelRejected when the whole batch failed", f"{[e.reason for e in rejected]}"
+        not rejected,
+        "(a) no OrderCancelRejected when the whole batch failed",
+        f"{[e.reason for e in rejected]}",
     )
     ctx.expect(
         len(world.venue.open_orders(ACCOUNT)) == 3,
-        "the venue still holds the 3 orders (case setup)",
+        "(a) the venue still holds the 3 orders (case setup)",
         "it does not",
     )
+    whole.clear()
+    # (b) item 2 refused, the others cancelled.
+    for n, (label, code, message) in enumerate(
+        (
+            ("a definite refusal", wire.finished_code, wire.finished_message),
+            ("a not-found while the order is open", wire.not_found_code, None),
+        ),
+        1,
+    ):
+        orders = await _rest_three(world, ("87.0", "86.0", "85.0"))
+        ctx.sim.faults.arm(BatchItemError(2, code, message), route=wire.batch_cancel, name=f"op03-item2-{n}")
+        since = world.sink.mark()
+        raised = await _attempt(
+            world, execution.batch_cancel_orders(_batch_cancel(orders)), f"(b) {label}: batch_cancel_orders"
+        )
+        if raised:
+            ctx.notes.append(f"OP-03 (b) {label}: batch_cancel_orders raised {raised}")
+        for order in (orders[0], orders[2]):
+            await world.event(
+                OrderCanceled,
+                order.client_order_id,
+                since=since,
+                what=f"(b) {label}: {order.client_order_id} canceled",
+            )
+        await _sentinel(world)
+        open_ids = {o.client_order_id for o in world.venue.open_orders(ACCOUNT)}
+        ctx.expect(
+            orders[1].client_order_id.value in open_ids,
+            f"(b) {label}: the venue still holds item 2 (case setup)",
+            "it does not",
+        )
+        rejected = world.events(OrderCancelRejected, since=since)
+        ctx.expect(
+            [e.client_order_id for e in rejected] == [orders[1].client_order_id],
+            f"(b) {label}: exactly one OrderCancelRejected, for item 2 ({orders[1].client_order_id})",
+            f"{[(str(e.client_order_id), e.reason) for e in rejected]}",
+        )
+        ctx.expect(
+            not world.events(OrderCanceled, orders[1].client_order_id, since),
+            f"(b) {label}: no OrderCanceled for item 2",
+            f"{world.names(orders[1].client_order_id, since)}",
+        )
 
 
 @case("OP-04", group="outcome", requires=_LINEAR, simulator=WORLD)
