@@ -112,6 +112,10 @@ def run_certification(
     # The kit is imported already (we are running), so pytest cannot rewrite its asserts; the cases
     # judge with ctx.expect, not bare asserts, and a host's filterwarnings=error must not stop the run.
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    # Nor rewrite any: pytest would otherwise re-parse and rewrite every module of the kit (it is
+    # a pytest11 plugin's distribution), ~1.5 s a run where bytecode is not cached. Hypothesis'
+    # plugin (no case uses it) would import hypothesis just to print its summary (~1 s).
+    args += ["--assert=plain", "-p", "no:hypothesispytest"]
     if not _plugin_installed():
         args += ["-p", "conformance.plugin"]
     if groups is not None:
