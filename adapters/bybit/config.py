@@ -23,7 +23,10 @@ from adapters.bybit.common.enums import BybitProductType
 from adapters.bybit.common.urls import BybitEnvironment, BybitUrls
 from adapters.contract.errors import MissingCredentials
 
-__all__ = ["BybitConfig", "BybitDataClientConfig", "BybitExecClientConfig"]
+__all__ = ["MAX_RETRY_DELAY_S", "BybitConfig", "BybitDataClientConfig", "BybitExecClientConfig"]
+
+#: The longest wait between two REST attempts (the retry backoff's cap).
+MAX_RETRY_DELAY_S = 10.0
 
 _ALL_PRODUCTS = (
     BybitProductType.SPOT,
@@ -50,6 +53,8 @@ class BybitConfig:
         ws_heartbeat_timeout_s: silence after which a socket counts as dead and is reconnected
             (``None``: 1.5 ping intervals).
         max_retries: REST retries of retryable errors.
+        retry_delay_s: the wait before the first REST retry (doubling for each further one,
+            and never shorter than a rate limit's reset time).
     """
 
     api_key: str = ""
@@ -63,6 +68,7 @@ class BybitConfig:
     ws_ping_interval_s: float = DEFAULT_WS_PING_INTERVAL_S
     ws_heartbeat_timeout_s: float | None = None
     max_retries: int = 3
+    retry_delay_s: float = 0.2
 
     def __post_init__(self) -> None:
         """Normalise enums given as strings and check the numbers.
@@ -84,6 +90,10 @@ class BybitConfig:
             or self.max_retries < 0
         ):
             raise ValueError(f"max_retries must be an int >= 0 (0: no retries), got {self.max_retries!r}")
+        if isinstance(self.retry_delay_s, bool) or not 0 <= self.retry_delay_s <= MAX_RETRY_DELAY_S:
+            raise ValueError(
+                f"retry_delay_s must be seconds from 0 to {MAX_RETRY_DELAY_S:g}, got {self.retry_delay_s!r}"
+            )
 
     def urls(self) -> BybitUrls:
         """The URLs to use: the overrides when set, else the environment's."""

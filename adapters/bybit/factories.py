@@ -14,7 +14,7 @@ from typing import Any
 from adapters.bybit.capabilities import BYBIT_CAPABILITIES
 from adapters.bybit.common.enums import BybitProductType
 from adapters.bybit.common.urls import BybitUrls
-from adapters.bybit.config import BybitDataClientConfig, BybitExecClientConfig
+from adapters.bybit.config import MAX_RETRY_DELAY_S, BybitDataClientConfig, BybitExecClientConfig
 from adapters.bybit.data import BybitDataClient
 from adapters.bybit.execution import BybitExecutionClient
 from adapters.bybit.http.client import BybitHttpClient
@@ -78,6 +78,7 @@ class BybitAdapterFactory:
         heartbeat_interval_s: float | None = None,
         auth_timeout_s: float | None = None,
         instrument_refresh_s: float | None = None,
+        retry_delay_s: float | None = None,
     ) -> Mapping[str, Any]:
         """The config :meth:`create` accepts for the conformance suite's short timing cases.
 
@@ -88,6 +89,8 @@ class BybitAdapterFactory:
                 dead connection.
             auth_timeout_s: how long the private login waits for its ack (``ws_auth_timeout_s``).
             instrument_refresh_s: the instrument reload period (``instrument_refresh_interval_s``).
+            retry_delay_s: the wait before the first REST retry (``retry_delay_s``); the suite
+                shortens it so cases that exhaust retries do not wait through the default backoff.
 
         Returns:
             Only the keys for the arguments given (an empty mapping when none is).
@@ -100,6 +103,8 @@ class BybitAdapterFactory:
             config["ws_auth_timeout_s"] = auth_timeout_s
         if instrument_refresh_s is not None:
             config["instrument_refresh_interval_s"] = instrument_refresh_s
+        if retry_delay_s is not None:
+            config["retry_delay_s"] = retry_delay_s
         return config
 
     def create(
@@ -166,7 +171,11 @@ class BybitAdapterFactory:
             credential,
             recv_window_ms=data_config.recv_window_ms,
             timeout_s=data_config.http_timeout_s,
-            retry_policy=RetryPolicy(max_retries=data_config.max_retries, initial_delay_s=0.2),
+            retry_policy=RetryPolicy(
+                max_retries=data_config.max_retries,
+                initial_delay_s=data_config.retry_delay_s,
+                max_delay_s=MAX_RETRY_DELAY_S,
+            ),
         )
         provider = BybitInstrumentProvider(http, data_config.product_types)
         hook = on_websocket_created
