@@ -9,13 +9,22 @@ simulator. It never imports a specific adapter.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Final
 
 from adapters import contract
 from simulator import Simulator
 
-__all__ = ["AdapterLoadError", "AdapterUnderTest", "BuiltAdapter", "endpoints_of", "load"]
+__all__ = ["SUITE_TIMING", "AdapterLoadError", "AdapterUnderTest", "BuiltAdapter", "endpoints_of", "load"]
+
+#: Short waits the suite asks every adapter for, through ``factory.conformance_config(**knobs)``
+#: (only the knobs its signature names). No case judges these waits' length, only what happens
+#: after them, so the cases stay as strict and need not wait through production backoffs: a REST
+#: call that exhausts its retries on a persistent fault takes 0.14 s instead of 1.4 s. A case's
+#: own config wins over them (F-03 passes the documented defaults explicitly).
+SUITE_TIMING: Final[Mapping[str, float]] = {"retry_delay_s": 0.02}
 
 
 class AdapterLoadError(Exception):
@@ -103,6 +112,17 @@ class AdapterUnderTest:
         """The factory's capability declaration."""
         return self.factory.capabilities
 
+    @cached_property
+    def suite_config(self) -> Mapping[str, Any]:
+        """The adapter's config for :data:`SUITE_TIMING` (empty when its factory offers no hook)."""
+        hook = getattr(self.factory, "conformance_config", None)
+        if not callable(hook):
+            return {}
+        params = inspect.signature(hook).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        knobs = {k: v for k, v in SUITE_TIMING.items() if takes_any or k in params}
+        return dict(hook(**knobs)) if knobs else {}
+
     def build(
         self, sim: Simulator, *, keys: bool = True, secret: str | None = None, config: Any = None
     ) -> BuiltAdapter:
@@ -112,7 +132,8 @@ class AdapterUnderTest:
             sim: the case's simulator.
             keys: give the demo account's credentials (False: none).
             secret: a secret to sign with instead of the demo one.
-            config: the adapter's own config, passed through.
+            config: the adapter's own config; a mapping (or None) is laid over
+                :attr:`suite_config`, any other object is passed through unchanged.
         """
         credentials = None
         demo = sim.credentials
@@ -121,6 +142,8 @@ class AdapterUnderTest:
             credentials = contract.Credentials(demo.api_key, api_secret)
         sink = contract.RecordingSink()
         endpoints = endpoints_of(sim)
+        if config is None or isinstance(config, Mapping):
+            config = {**self.suite_config, **(config or {})} or config
         clients = self.factory.create(endpoints, credentials, sink, config)
         return BuiltAdapter(clients, sink, credentials, endpoints)
 

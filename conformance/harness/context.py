@@ -68,7 +68,9 @@ class CaseContext:
         Parameters:
             keys: give the demo account's credentials (False: a keyless, public-only adapter).
             secret: sign with this secret instead of the right one (H-05: a wrong secret).
-            config: the adapter's own config object, passed to the factory unchanged.
+            config: the adapter's own config object; a mapping is laid over the suite's short
+                timings (:data:`conformance.harness.adapter.SUITE_TIMING`), anything else is
+                passed to the factory unchanged.
 
         Returns:
             The clients and the sink recording everything they publish.
