@@ -287,10 +287,10 @@ def modify_rejection_dropped(t: Target) -> None:
 
 @mutant(
     "a venue's cancel rejection is swallowed (no OrderCancelRejected)",
-    groups=["order_flow"],
-    expected=["O-18"],
+    groups=["order_flow", "outcome"],
+    expected=["O-18", "OP-03"],
     rewrite_event=_drop(OrderCancelRejected),
-    notes="OP-03 (b) would see it too (one rejection for a refused batch item); the case has only (a).",
+    notes="OP-03 (b): a batch item the venue refuses must give exactly one OrderCancelRejected.",
 )
 def cancel_rejection_dropped(t: Target) -> None:
     unchanged(t)
