@@ -17,6 +17,7 @@ from adapters.bybit.common.consts import (
     DEFAULT_RECV_WINDOW_MS,
     DEFAULT_WS_AUTH_TIMEOUT_S,
     DEFAULT_WS_PING_INTERVAL_S,
+    DEFAULT_WS_RECONNECT_DELAY_S,
 )
 from adapters.bybit.common.credential import Credential
 from adapters.bybit.common.enums import BybitProductType
@@ -55,6 +56,8 @@ class BybitConfig:
         max_retries: REST retries of retryable errors.
         retry_delay_s: the wait before the first REST retry (doubling for each further one,
             and never shorter than a rate limit's reset time).
+        ws_reconnect_delay_s: the wait before a dropped socket's first reconnect attempt
+            (doubling for each further failed one, up to 30 s).
     """
 
     api_key: str = ""
@@ -69,6 +72,7 @@ class BybitConfig:
     ws_heartbeat_timeout_s: float | None = None
     max_retries: int = 3
     retry_delay_s: float = 0.2
+    ws_reconnect_delay_s: float = DEFAULT_WS_RECONNECT_DELAY_S
 
     def __post_init__(self) -> None:
         """Normalise enums given as strings and check the numbers.
@@ -93,6 +97,10 @@ class BybitConfig:
         if isinstance(self.retry_delay_s, bool) or not 0 <= self.retry_delay_s <= MAX_RETRY_DELAY_S:
             raise ValueError(
                 f"retry_delay_s must be seconds from 0 to {MAX_RETRY_DELAY_S:g}, got {self.retry_delay_s!r}"
+            )
+        if isinstance(self.ws_reconnect_delay_s, bool) or not 0 <= self.ws_reconnect_delay_s <= 30:
+            raise ValueError(
+                f"ws_reconnect_delay_s must be seconds from 0 to 30, got {self.ws_reconnect_delay_s!r}"
             )
 
     def urls(self) -> BybitUrls:

@@ -162,6 +162,7 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
                 functools.partial(self._on_message, product),
                 ping_interval_s=self._config.ws_ping_interval_s,
                 heartbeat_timeout_s=self._config.ws_heartbeat_timeout_s,
+                reconnect_delay_s=self._config.ws_reconnect_delay_s,
                 on_reconnected=functools.partial(self._on_reconnected, product),
                 on_subscription_error=functools.partial(self._on_subscription_error, product),
             )

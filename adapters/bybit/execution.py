@@ -150,6 +150,7 @@ class BybitExecutionClient(BybitOrderEntry):
             ping_interval_s=self._config.ws_ping_interval_s,
             heartbeat_timeout_s=self._config.ws_heartbeat_timeout_s,
             auth_timeout_s=self._config.ws_auth_timeout_s,
+            reconnect_delay_s=self._config.ws_reconnect_delay_s,
             on_reconnected=self._on_reconnected,
         )
         if self._on_websocket_created is not None:

@@ -79,6 +79,7 @@ class BybitAdapterFactory:
         auth_timeout_s: float | None = None,
         instrument_refresh_s: float | None = None,
         retry_delay_s: float | None = None,
+        reconnect_delay_s: float | None = None,
     ) -> Mapping[str, Any]:
         """The config :meth:`create` accepts for the conformance suite's short timing cases.
 
@@ -91,6 +92,7 @@ class BybitAdapterFactory:
             instrument_refresh_s: the instrument reload period (``instrument_refresh_interval_s``).
             retry_delay_s: the wait before the first REST retry (``retry_delay_s``); the suite
                 shortens it so cases that exhaust retries do not wait through the default backoff.
+            reconnect_delay_s: the wait before a socket's first reconnect (``ws_reconnect_delay_s``).
 
         Returns:
             Only the keys for the arguments given (an empty mapping when none is).
@@ -105,6 +107,8 @@ class BybitAdapterFactory:
             config["instrument_refresh_interval_s"] = instrument_refresh_s
         if retry_delay_s is not None:
             config["retry_delay_s"] = retry_delay_s
+        if reconnect_delay_s is not None:
+            config["ws_reconnect_delay_s"] = reconnect_delay_s
         return config
 
     def create(

@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_RECV_WINDOW_MS",
     "DEFAULT_WS_AUTH_TIMEOUT_S",
     "DEFAULT_WS_PING_INTERVAL_S",
+    "DEFAULT_WS_RECONNECT_DELAY_S",
     "EXECUTION_LIST_MAX_LIMIT",
     "INSTRUMENTS_INFO_MAX_LIMIT",
     "KLINE_MAX_LIMIT",
@@ -47,6 +48,9 @@ DEFAULT_WS_PING_INTERVAL_S: Final = 20.0
 #: How long a WS login waits for its ack (§7.2 acks come back within milliseconds; 5 s covers a
 #: slow link without leaving a dead connection unnoticed for long).
 DEFAULT_WS_AUTH_TIMEOUT_S: Final = 5.0
+
+#: The wait before a dropped socket's first reconnect attempt (the toolkit's default backoff).
+DEFAULT_WS_RECONNECT_DELAY_S: Final = 0.25
 
 #: §7.2: ``expires`` must be in the future; pybit adds 1000 ms, we leave more slack for slow links.
 WS_AUTH_EXPIRES_MS: Final = 10_000

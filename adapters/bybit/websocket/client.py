@@ -22,6 +22,7 @@ from typing import Any
 from adapters.bybit.common.consts import (
     DEFAULT_WS_AUTH_TIMEOUT_S,
     DEFAULT_WS_PING_INTERVAL_S,
+    DEFAULT_WS_RECONNECT_DELAY_S,
     WS_AUTH_EXPIRES_MS,
     WS_SUBSCRIBE_CHUNK,
 )
@@ -37,6 +38,7 @@ from adapters.bybit.websocket.messages import (
 )
 from adapters.network.auth import AuthSpec
 from adapters.network.heartbeat import HeartbeatConfig
+from adapters.network.retry import RetryPolicy
 from adapters.network.websocket import SubscriptionCodec, WebSocketClient, WebSocketConfig
 
 __all__ = ["BybitWebSocketClient", "WebSocketCreated", "bybit_codec"]
@@ -70,6 +72,7 @@ class BybitWebSocketClient:
         heartbeat_timeout_s: float | None = None,
         connect_timeout_s: float = 10.0,
         auth_timeout_s: float = DEFAULT_WS_AUTH_TIMEOUT_S,
+        reconnect_delay_s: float = DEFAULT_WS_RECONNECT_DELAY_S,
         on_reconnected: Callable[[], Awaitable[None] | None] | None = None,
         on_subscription_error: Callable[[str, str], Awaitable[None] | None] | None = None,
         clock_ms: Callable[[], int] | None = None,
@@ -85,6 +88,8 @@ class BybitWebSocketClient:
                 (default: 1.5 ping intervals).
             connect_timeout_s: handshake limit.
             auth_timeout_s: how long a login waits for its ack before the connection fails.
+            reconnect_delay_s: the wait before the first reconnect attempt (doubling for each
+                further failed one, up to 30 s).
             on_reconnected: called after a reconnect, before the subscriptions are restored.
             on_subscription_error: called with ``(topic, message)`` when the venue refuses a topic.
             clock_ms: the clock ``expires`` is computed from (wall clock by default).
@@ -104,6 +109,9 @@ class BybitWebSocketClient:
             heartbeat=heartbeat,
             text_ping_reply=text_ping_reply,
             is_pong=is_pong,
+            reconnect_policy=RetryPolicy(
+                initial_delay_s=reconnect_delay_s, max_delay_s=max(30.0, reconnect_delay_s)
+            ),
         )
         self._ws = WebSocketClient(
             config,
