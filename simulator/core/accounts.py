@@ -37,6 +37,8 @@ class BalanceView(NamedTuple):
     position_margin: Decimal
     unrealized_pnl: Decimal
     available: Decimal
+    #: What the account owes in this coin (spot margin borrowing; already counted in ``total``).
+    borrowed: Decimal = _ZERO
 
 
 class Balance:
@@ -52,6 +54,7 @@ class Account:
     __slots__ = (
         "account_id",
         "balances",
+        "borrowed",
         "client_ids",
         "closed_by_id",
         "closed_orders",
@@ -70,6 +73,9 @@ class Account:
         self.account_id = account_id
         self.kind = kind
         self.balances: dict[str, Balance] = {}
+        #: The liability per coin from spot margin borrowing; the borrowed coins themselves are
+        #: in the wallet (booked as ``LedgerKind.BORROW``). No interest accrues.
+        self.borrowed: dict[str, Decimal] = {}
         self.ledger: dict[tuple[str, LedgerKind], Decimal] = {}
         self.positions: dict[tuple[str, int], Position] = {}
         self.leverage: dict[str, Decimal] = {}

@@ -223,3 +223,5 @@ class LedgerKind(Enum):
     PREMIUM = "premium"
     SETTLEMENT = "settlement"
     BAD_DEBT = "bad_debt"
+    #: Coins lent to the account (spot margin); the liability is ``Account.borrowed``.
+    BORROW = "borrow"

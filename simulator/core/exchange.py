@@ -502,4 +502,5 @@ class Exchange(SetupMixin, QueryMixin):
             margin,
             upnl,
             balance.total - balance.locked - balance.order_margin - margin + min(_ZERO, upnl),
+            account.borrowed.get(coin, _ZERO),
         )

@@ -165,6 +165,35 @@ class SetupMixin:
             lambda: (account.book(coin, value, LedgerKind.DEPOSIT), self.touch_balance(account, coin))
         )[1]
 
+    def seed_borrow(
+        self: Exchange, account_id: str, coin: str, amount: Decimal | str | int
+    ) -> tuple[Any, ...]:
+        """Lend ``amount`` of ``coin`` to an account (spot margin borrowing), as if borrowed earlier.
+
+        The coins are credited to the wallet (``LedgerKind.BORROW``) and the liability is added to
+        ``Account.borrowed``, which balance views report as ``borrowed``. The borrowed coins are
+        spendable like any other; no interest accrues and the liability is not margined.
+
+        Parameters:
+            account_id: an existing account.
+            coin: the coin borrowed.
+            amount: a positive amount.
+
+        Raises:
+            CoreUsageError: unknown account, or an amount that is not a positive number.
+        """
+        account = self._account(account_id)
+        value = _decimal(amount, f"{coin} borrow")
+        if value <= 0:
+            raise CoreUsageError(f"a {coin} borrow must be positive, got {amount!r}")
+
+        def borrow() -> None:
+            account.borrowed[coin] = account.borrowed.get(coin, Decimal(0)) + value
+            account.book(coin, value, LedgerKind.BORROW)
+            self.touch_balance(account, coin)
+
+        return self._run(borrow)[1]
+
     def seed_position(
         self: Exchange,
         account_id: str,

@@ -1,7 +1,7 @@
 """Building a venue from a scenario: an :class:`~simulator.core.Exchange` in the state the file describes.
 
-The exchange is built in this order: clock and ids, instruments, accounts (balances, margin mode,
-position modes, leverage), positions, books, resting orders, the market script (scheduled on the
+The exchange is built in this order: clock and ids, instruments, accounts (balances, borrows,
+margin mode, position modes, leverage), positions, books, resting orders, the market script (scheduled on the
 exchange clock), then synthetic flow (created, not started). Any refusal along the way raises a
 :class:`ScenarioError` naming the item's line; the half-built exchange is dropped with it, so
 nothing partially built escapes.
@@ -243,6 +243,8 @@ class _Builder:
         ex = self.exchange
         try:
             ex.add_account(spec.id, kind=spec.kind, balances=dict(spec.balances))
+            for coin, amount in spec.borrow.items():
+                ex.seed_borrow(spec.id, coin, amount)
         except CoreUsageError as exc:
             raise self.error(spec.path, f"the venue refused this account: {exc}") from None
         if spec.margin_mode is not None:

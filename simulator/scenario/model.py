@@ -137,6 +137,8 @@ class AccountSpec:
     id: str
     kind: AccountKind = AccountKind.USER
     balances: Mapping[str, Decimal] = field(default_factory=dict)
+    #: coin -> amount lent to the account (spot margin, ``Exchange.seed_borrow``).
+    borrow: Mapping[str, Decimal] = field(default_factory=dict)
     api_keys: tuple[ApiKey, ...] = ()
     positions: tuple[PositionSpec, ...] = ()
     #: instrument reference -> leverage

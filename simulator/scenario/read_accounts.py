@@ -92,6 +92,7 @@ class AccountReading(ReaderBase):
             id=account_id,
             kind=AccountKind(d.get("kind", "user")),
             balances={coin: decimal_of(v) for coin, v in d.get("balances", {}).items()},
+            borrow={coin: decimal_of(v) for coin, v in d.get("borrow", {}).items()},
             api_keys=keys,
             positions=tuple(positions),
             leverage=leverage,

@@ -182,6 +182,7 @@ def test_balance_views(ex: Exchange) -> None:
         D(0),
         D(0),
         D("97100"),
+        D(0),  # borrowed
     )
     assert [b.coin for b in ex.balances("alice")] == ["BTC", "USDT"]
     empty = ex.balance("alice", "ETH")

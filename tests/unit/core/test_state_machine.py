@@ -1196,7 +1196,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         open_interest: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for account in ex.accounts.values():
             for (coin, kind), amount in account.ledger.items():
-                if kind is LedgerKind.DEPOSIT:
+                if kind in (LedgerKind.DEPOSIT, LedgerKind.BORROW):  # both come from outside
                     deposits[coin] += amount
             for coin, balance in account.balances.items():
                 totals[coin] += balance.total
