@@ -170,22 +170,26 @@ def wallet_account(
         coin = position.instrument.settle
         maintenance[coin] = maintenance.get(coin, _ZERO) + position.maintenance_margin
         realized[coin] = realized.get(coin, _ZERO) + _cum_realised(position)
-    totals = dict.fromkeys(("wallet", "upnl", "equity", "im", "mm", "available"), _ZERO)
+    totals = dict.fromkeys(("wallet", "upnl", "equity", "im", "mm", "available", "borrowed"), _ZERO)
     coins = []
     for view in balances:
         coin = view.coin
         to_usd = usd.get(coin, _ZERO)
-        equity = view.total + view.unrealized_pnl
+        # walletBalance includes borrowed coins; equity is net of the loan (§6.11: clients take
+        # total = walletBalance - spotBorrow), so a sold loan shows as negative equity.
+        equity = view.total - view.borrowed + view.unrealized_pnl
         mm = maintenance.get(coin, _ZERO)
         totals["wallet"] += view.total * to_usd
         totals["upnl"] += view.unrealized_pnl * to_usd
         totals["equity"] += equity * to_usd
         totals["im"] += (view.order_margin + view.position_margin) * to_usd
         totals["mm"] += mm * to_usd
+        totals["borrowed"] += view.borrowed * to_usd
         totals["available"] += view.available * to_usd
         coins.append(
             {
-                # Borrowing does not exist in the core: nothing is borrowable or owed.
+                # Deprecated and empty on the real venue, like availableToWithdraw. No interest
+                # accrues in the core (accruedInterest stays 0).
                 "availableToBorrow": "",
                 "bonus": "0",
                 "accruedInterest": "0",
@@ -199,17 +203,18 @@ def wallet_account(
                 "spotHedgingQty": "0",
                 "unrealisedPnl": money(view.unrealized_pnl),
                 "collateralSwitch": True,
-                "borrowAmount": "0",
+                "borrowAmount": money(view.borrowed),
                 "totalPositionIM": money(view.position_margin),
                 "walletBalance": money(view.total),
                 "cumRealisedPnl": money(realized.get(coin, _ZERO)),
                 "locked": money(view.locked),
                 "marginCollateral": True,
                 "coin": coin,
-                "spotBorrow": "0",
+                # Every loan in the core is a spot margin borrow.
+                "spotBorrow": money(view.borrowed),
             }
         )
-    margin_balance = totals["wallet"] + totals["upnl"]
+    margin_balance = totals["equity"]  # wallet + unrealised PnL - liabilities
     return {
         "totalEquity": money(totals["equity"]),
         "accountIMRate": _rate(totals["im"], margin_balance),
@@ -223,8 +228,8 @@ def wallet_account(
         "accountMMRateByMp": _rate(totals["mm"], margin_balance),
         "totalPerpUPL": money(totals["upnl"]),
         "totalWalletBalance": money(totals["wallet"]),
-        # No borrowing, so no loan-to-value.
-        "accountLTV": "0",
+        # Bybit's definition: borrowed / (equity + borrowed).
+        "accountLTV": _rate(totals["borrowed"], totals["equity"] + totals["borrowed"]),
         "totalMaintenanceMargin": money(totals["mm"]),
         "totalMaintenanceMarginByMp": money(totals["mm"]),
         "coin": coins,

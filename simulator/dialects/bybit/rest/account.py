@@ -132,7 +132,8 @@ def wallet_balance(ctx: RequestContext) -> Reply:
         balances = [
             b
             for b in ctx.exchange.balances(account.account_id)
-            if b.total or b.locked or b.order_margin or b.position_margin or b.unrealized_pnl
+            # A borrowed coin that was sold holds nothing but is still owed: it is listed.
+            if b.total or b.locked or b.order_margin or b.position_margin or b.unrealized_pnl or b.borrowed
         ]
     usd = account_codec.usd_prices(ctx.exchange.markets.values())
     wallet = account_codec.wallet_account(balances, ctx.exchange.positions(account.account_id), usd)

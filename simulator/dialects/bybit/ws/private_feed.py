@@ -226,6 +226,7 @@ class PrivateFeed:
             or b.order_margin
             or b.position_margin
             or b.unrealized_pnl
+            or b.borrowed  # a sold loan: nothing in the wallet, still owed
         ]
         usd = account_codec.usd_prices(exchange.markets.values())
         return account_codec.wallet_account(balances, exchange.positions(self.account_id), usd)
