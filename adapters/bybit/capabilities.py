@@ -55,15 +55,15 @@ BYBIT_CAPABILITIES = Capabilities(
     max_batch_cancel=BATCH_CANCEL_MAX,
     book_depths=frozenset({1, 25, 50, 100, 200, 500, 1000}),
     # order_params: SubmitOrder.params per adapters.bybit.order_params (orderIv, smpType, mmp, BBO).
-    features=frozenset({"instrument_refresh", "order_params"}),
+    # spot_margin: a spot margin loan is reported as a SHORT on the coin's spot pair (PC-07,
+    # adapters/bybit/http/parse_borrow.py); placing margin orders (isLeverage=1) is not offered.
+    features=frozenset({"instrument_refresh", "order_params", "spot_margin"}),
     not_supported={
         "dead_mans_switch": "Bybit v5 has no cancel-all-after heartbeat: its disconnection protection "
         "(DCP) is an account-level window the venue applies itself when the connection drops",
         "spreads": "Bybit's spread trading is a separate API (/v5/spread/*) outside the v5 categories "
         "this adapter and the reference venue cover",
         "event_contracts": "Bybit lists no event (binary) contracts",
-        "spot_margin": "spot margin borrowing (isLeverage=1) is not implemented by this adapter, and the "
-        "reference venue has no borrowing",
         "order_type:TRAILING_STOP_MARKET": "Bybit sets trailing stops on positions, not as orders",
         "order_type:TRAILING_STOP_LIMIT": "Bybit has no trailing stop-limit orders",
         "order_type:MARKET_TO_LIMIT": "Bybit has no market-to-limit orders",

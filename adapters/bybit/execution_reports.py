@@ -1,7 +1,8 @@
 """Execution reports over REST (the base class of BybitExecutionClient): orders, fills, positions.
 
 Bybit needs a scope on some list calls (§6.12, §6.18): linear open orders and positions are read
-per settle coin (``BybitExecClientConfig.settle_coins``); spot has no positions. History calls
+per settle coin (``BybitExecClientConfig.settle_coins``); spot has no positions, but a spot
+margin loan (wallet ``spotBorrow``) is reported as a SHORT on its spot pair (PC-07). History calls
 use ``startTime``/``endTime`` in ms and follow cursors. Fills come back oldest first and
 deduplicated by trade id.
 
@@ -22,6 +23,7 @@ from adapters.bybit.common.mappings import BYBIT_VENUE, make_instrument_id, spli
 from adapters.bybit.config import BybitExecClientConfig
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.http.models import BybitOrder
+from adapters.bybit.http.parse_borrow import parse_spot_borrow_reports
 from adapters.bybit.http.parse_execution import (
     is_trade_execution,
     parse_fill_report,
@@ -33,6 +35,7 @@ from adapters.bybit.http.query import (
     OpenOrdersParams,
     OrderHistoryParams,
     PositionListParams,
+    WalletBalanceParams,
 )
 from adapters.bybit.providers import BybitInstrumentProvider
 from adapters.contract.errors import RateLimited, RetryableTransportError, VenueError
@@ -252,6 +255,7 @@ class BybitExecutionReports:
                 report = parse_position_status_report(position, instrument, self._account_id, ts_init)
                 if instrument_id is not None or report.position_side is not PositionSide.FLAT:
                     reports.append(report)
+        reports.extend(await self._borrow_reports(instrument_id, ts_init))
         if instrument_id is not None and not reports:
             instrument = self._provider.get(instrument_id)
             reports.append(
@@ -265,6 +269,20 @@ class BybitExecutionReports:
                 )
             )
         return reports
+
+    async def _borrow_reports(
+        self, instrument_id: InstrumentId | None, ts_init: int
+    ) -> list[PositionStatusReport]:
+        """Spot margin loans as SHORT reports on their spot pairs (``parse_borrow``), when spot is
+        traded (or the spot pair is asked for); a derivative asked for has none."""
+        if instrument_id is not None:
+            if split_instrument_id(instrument_id)[1] is not BybitProductType.SPOT:
+                return []
+        elif BybitProductType.SPOT not in self._config.product_types:
+            return []
+        wallets = await self._http.http_get_wallet_balance(WalletBalanceParams())
+        reports = parse_spot_borrow_reports(wallets, self._provider.find, self._account_id, ts_init)
+        return [r for r in reports if instrument_id is None or r.instrument_id == instrument_id]
 
     async def generate_mass_status(self, lookback_mins: int | None = None) -> ExecutionMassStatus | None:
         """Open orders, fills within ``lookback_mins`` and open positions, at once; ``None`` when
