@@ -1,4 +1,5 @@
-"""Group 8, product coverage (PC-01..PC-05): spot, linear and inverse perpetuals, dated futures, options.
+"""Group 8, product coverage (PC-01..PC-07): spot, linear and inverse perpetuals, dated futures, options,
+spot margin.
 
 Each product is loaded from the reference world and traded where the adapter claims it; the
 instrument fields, fills and balances are compared with the venue's own (``world.venue``). PC-04
@@ -10,10 +11,10 @@ from __future__ import annotations
 from adapters.contract import DataKind, Flag, Product, UnsupportedFeature
 from adapters.model.commands import SubmitOrder
 from adapters.model.data import BarType
-from adapters.model.enums import OrderSide, OrderType
+from adapters.model.enums import OrderSide, OrderType, PositionSide
 from adapters.model.events import OrderAccepted, OrderDenied, OrderFilled
 from conformance.cases._wire import wire_of
-from conformance.cases._world import ACCOUNT, WORLD, WORLD_VIRTUAL, World
+from conformance.cases._world import ACCOUNT, WORLD, WORLD_VIRTUAL, World, scenario
 from conformance.harness.context import CaseContext
 from conformance.harness.outcome import CaseFailed
 from conformance.harness.registry import case
@@ -26,6 +27,8 @@ SPOT, LIN, INV, FUT, OPT = (
     "linear:BTCUSDT-dated",
     "option:BTC-100-C",
 )
+#: The reference world with a 0.5 BTC spot margin loan (PC-07).
+SPOT_MARGIN = scenario("spot_margin")
 
 
 async def _market(world: World, ref: str, side: OrderSide, qty: str, **flags: object) -> OrderFilled:
@@ -209,11 +212,34 @@ async def test_pc06_spreads_and_event_contracts(ctx: CaseContext) -> None:
     )
 
 
-@case("PC-07", group="products", requires=execution() & feature("spot_margin"), simulator=WORLD)
+@case("PC-07", group="products", requires=execution() & feature("spot_margin"), simulator=SPOT_MARGIN)
 async def test_pc07_spot_margin_short(ctx: CaseContext) -> None:
-    """A borrowed spot balance reported as a SHORT on the spot pair. The reference venue has no
-    borrowing, so a claim cannot be staged: the case fails rather than passing unjudged."""
-    raise CaseFailed(
-        "a borrowed spot balance at the reference venue (to judge the claimed feature)",
-        "the simulator core has no borrowing (wallet borrowAmount is always 0)",
+    """A borrowed BTC balance (``spot_margin.yaml``) is a SHORT of what the venue says is owed, on
+    the BTC spot pair, never a derivative; asked for the BTC perpetual, the adapter reports it FLAT."""
+    world = await World.open(ctx)
+    execution = world.built.execution
+    assert execution is not None
+    owed = world.venue.balance(ACCOUNT, "BTC").borrowed
+    ctx.expect(owed > 0, "the venue holds a BTC loan (the scenario staged it)", f"borrowed {owed}")
+    spot = world.instrument(SPOT).instrument_id
+    reports = await ctx.within(execution.generate_position_status_reports(), "position reports")
+    open_ = [(str(r.instrument_id), r.position_side, r.quantity.as_decimal()) for r in reports]
+    ctx.expect(
+        open_ == [(str(spot), PositionSide.SHORT, owed)],
+        f"exactly one report: SHORT {owed} on {spot} (the venue holds no other position)",
+        f"{open_}",
     )
+    (only,) = await ctx.within(
+        execution.generate_position_status_reports(instrument_id=spot), "position report of the spot pair"
+    )
+    ctx.expect(
+        (only.position_side, only.quantity.as_decimal()) == (PositionSide.SHORT, owed),
+        f"the spot pair asked for alone: SHORT {owed}",
+        f"{only.position_side.name} {only.quantity}",
+    )
+    perp = world.instrument(LIN).instrument_id
+    on_perp = await ctx.within(
+        execution.generate_position_status_reports(instrument_id=perp), "position report of the perpetual"
+    )
+    sides = [r.position_side for r in on_perp]
+    ctx.expect(sides == [PositionSide.FLAT], f"{perp} (a derivative) is FLAT, not the loan", f"{sides}")
