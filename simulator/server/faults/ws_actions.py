@@ -106,31 +106,42 @@ class WsFaultAction(FaultAction):
 
 
 @dataclass(frozen=True, slots=True)
-class DropConnection(WsFaultAction):
-    """Close the connection (``code``, ``reason``), or abort it silently when ``code`` is None."""
+class _CloseAction(WsFaultAction):
+    """Shared shape of the closing actions: ``code`` (None aborts silently) and ``reason``."""
 
-    KIND: ClassVar[str] = "drop_connection"
     code: int | None = None
     reason: str = ""
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> DropConnection:
+    def from_params(cls, params: Mapping[str, Any]) -> _CloseAction:
         _check(cls.KIND, params, ("code", "reason"))
         return cls(_close_code(params.get("code")), _text(params, "reason"))
 
 
 @dataclass(frozen=True, slots=True)
-class DropAfterAck(WsFaultAction):
+class _MessageAction(WsFaultAction):
+    """Shared shape of the refusing actions: an optional failure ``message``."""
+
+    message: str | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> _MessageAction:
+        _check(cls.KIND, params, ("message",))
+        return cls(p.optional_text(params.get("message"), "action.message"))
+
+
+@dataclass(frozen=True, slots=True)
+class DropConnection(_CloseAction):
+    """Close the connection (``code``, ``reason``), or abort it silently when ``code`` is None."""
+
+    KIND: ClassVar[str] = "drop_connection"
+
+
+@dataclass(frozen=True, slots=True)
+class DropAfterAck(_CloseAction):
     """Answer the matched request, then close (``code``) or abort (``code`` None)."""
 
     KIND: ClassVar[str] = "drop_after_ack"
-    code: int | None = None
-    reason: str = ""
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> DropAfterAck:
-        _check(cls.KIND, params, ("code", "reason"))
-        return cls(_close_code(params.get("code")), _text(params, "reason"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,16 +184,10 @@ class ServerPing(WsFaultAction):
 
 
 @dataclass(frozen=True, slots=True)
-class RejectAuth(WsFaultAction):
+class RejectAuth(_MessageAction):
     """Answer ``op:auth`` with a failure ack (``message``: the venue's text by default)."""
 
     KIND: ClassVar[str] = "reject_auth"
-    message: str | None = None
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> RejectAuth:
-        _check(cls.KIND, params, ("message",))
-        return cls(p.optional_text(params.get("message"), "action.message"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,16 +211,10 @@ class NeverAckAuth(WsFaultAction):
 
 
 @dataclass(frozen=True, slots=True)
-class RejectSubscription(WsFaultAction):
+class RejectSubscription(_MessageAction):
     """Refuse the subscription of the matched topic (``message``: the failure text)."""
 
     KIND: ClassVar[str] = "reject_subscription"
-    message: str | None = None
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> RejectSubscription:
-        _check(cls.KIND, params, ("message",))
-        return cls(p.optional_text(params.get("message"), "action.message"))
 
 
 @dataclass(frozen=True, slots=True)
