@@ -33,8 +33,6 @@ from typing import Any
 from adapters.bybit.common.enums import BybitProductType
 from adapters.bybit.common.mappings import (
     BYBIT_VENUE,
-    UnsupportedByVenue,
-    interval_from_bar_spec,
     split_instrument_id,
 )
 from adapters.bybit.common.urls import BybitUrls
@@ -52,7 +50,7 @@ from adapters.contract.errors import UnsupportedFeature
 from adapters.contract.sink import EventSink
 from adapters.model.data import BarType
 from adapters.model.depth import DEPTH10_LEVELS
-from adapters.model.enums import AggregationSource, BookType, PriceType
+from adapters.model.enums import BookType
 from adapters.model.identifiers import ClientId, InstrumentId, Venue
 from adapters.model.instruments import CryptoOption, Instrument
 
@@ -381,19 +379,7 @@ class BybitDataClient(BybitStreamRouter, BybitDataRequests):
         await self._ticker_field(instrument_id, "funding_rates", False)
 
     def _bar_topic(self, bar_type: BarType) -> str:
-        spec = bar_type.bar_spec
-        if (
-            spec.price_type is not PriceType.LAST
-            or bar_type.aggregation_source is not AggregationSource.EXTERNAL
-        ):
-            raise UnsupportedFeature("Bybit streams LAST-price EXTERNAL klines only", feature="data:BARS")
-        try:
-            interval = interval_from_bar_spec(spec.step, spec.aggregation)
-        except UnsupportedByVenue as exc:
-            raise UnsupportedFeature(str(exc), feature="data:BARS") from exc
-        symbol, product = split_instrument_id(bar_type.instrument_id)
-        if product is BybitProductType.OPTION:
-            raise UnsupportedFeature("Bybit has no option klines", feature="OPTION/data:BARS")
+        symbol, _product, interval = self._kline_target(bar_type, "data")
         return topic_kline(interval, symbol)
 
     async def subscribe_bars(self, bar_type: BarType, params: Any = None) -> None:

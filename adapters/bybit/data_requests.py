@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from adapters.bybit.common.consts import KLINE_MAX_LIMIT, RECENT_TRADE_MAX_LIMIT
-from adapters.bybit.common.enums import BybitProductType
+from adapters.bybit.common.enums import BybitKlineInterval, BybitProductType
 from adapters.bybit.common.mappings import UnsupportedByVenue, interval_from_bar_spec, split_instrument_id
 from adapters.bybit.http.client import BybitHttpClient
 from adapters.bybit.http.parse import parse_bar, parse_book_snapshot, parse_trade_tick
@@ -70,6 +70,33 @@ class BybitDataRequests:
             **echo,
         )
         self._sink.on_response(correlation_id, response)
+
+    @staticmethod
+    def _kline_target(bar_type: BarType, use: str) -> tuple[str, BybitProductType, BybitKlineInterval]:
+        """The symbol, category and interval of ``bar_type``'s klines, for streaming or requesting.
+
+        Args:
+            bar_type: the bars wanted.
+            use: ``"data"`` (a subscription) or ``"request"`` (history); names the refused feature.
+
+        Raises:
+            UnsupportedFeature: the bars are not LAST-price EXTERNAL, the step has no Bybit
+                interval, or the instrument is an option (Bybit has no option klines).
+        """
+        spec = bar_type.bar_spec
+        if (
+            spec.price_type is not PriceType.LAST
+            or bar_type.aggregation_source is not AggregationSource.EXTERNAL
+        ):
+            raise UnsupportedFeature("Bybit offers LAST-price EXTERNAL klines only", feature=f"{use}:BARS")
+        try:
+            interval = interval_from_bar_spec(spec.step, spec.aggregation)
+        except UnsupportedByVenue as exc:
+            raise UnsupportedFeature(str(exc), feature=f"{use}:BARS") from exc
+        symbol, product = split_instrument_id(bar_type.instrument_id)
+        if product is BybitProductType.OPTION:
+            raise UnsupportedFeature("Bybit has no option klines", feature=f"OPTION/{use}:BARS")
+        return symbol, product, interval
 
     async def request_instrument(
         self, instrument_id: InstrumentId, *, correlation_id: UUID, params: Any = None
@@ -138,19 +165,7 @@ class BybitDataRequests:
         params: Any = None,
     ) -> None:
         """Answer closed bars in ``[start_ns, end_ns]`` (paging backwards), at most ``limit``, ascending."""
-        spec = bar_type.bar_spec
-        if (
-            spec.price_type is not PriceType.LAST
-            or bar_type.aggregation_source is not AggregationSource.EXTERNAL
-        ):
-            raise UnsupportedFeature("Bybit serves LAST-price EXTERNAL klines", feature="request:BARS")
-        try:
-            interval = interval_from_bar_spec(spec.step, spec.aggregation)
-        except UnsupportedByVenue as exc:
-            raise UnsupportedFeature(str(exc), feature="request:BARS") from exc
-        symbol, product = split_instrument_id(bar_type.instrument_id)
-        if product is BybitProductType.OPTION:
-            raise UnsupportedFeature("Bybit has no option klines", feature="OPTION/request:BARS")
+        symbol, product, interval = self._kline_target(bar_type, "request")
         instrument = self._provider.get(bar_type.instrument_id)
         length_ms = interval_ms(interval.value)
         now_ms = self._clock_ns() // _NS_PER_MS
