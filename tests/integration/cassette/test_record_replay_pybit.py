@@ -15,11 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pybit.unified_trading import HTTP, WebSocket
+from pybit.unified_trading import HTTP
 
 from simulator.cassette import load
 from simulator.server.journal import WsClose
 from tests.integration.cassette.simulator_rig import DEADLINE_S, Hooks, Inbox, Venue, record_then_replay
+from tests.integration.pybit_local import LocalWebSocket
 
 SCENARIO = """
 version: 1
@@ -41,17 +42,6 @@ books:
 KEY, SECRET = "RRPYBITKEY000001", "RRPYBITSECRET000000000000000001"
 BOOK = "orderbook.50.BTCUSDT"
 D = Decimal
-
-
-class LocalWebSocket(WebSocket):
-    """pybit's stream client connecting to ``url`` (nothing else changed; reconnects too)."""
-
-    def __init__(self, url: str, **kwargs: Any) -> None:
-        self._local_url = url
-        super().__init__(**kwargs)
-
-    def _connect(self, url: str) -> None:
-        super()._connect(self._local_url)
 
 
 async def call(method: Callable[..., Any], **params: Any) -> Any:

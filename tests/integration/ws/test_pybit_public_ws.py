@@ -15,26 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from pybit.unified_trading import WebSocket
 
 from simulator.core import NewOrder, OrderType, Side, TimeInForce
 from simulator.server import Simulator
+from tests.integration.pybit_local import LocalWebSocket
 
 D = Decimal
 #: An order size above each market's minimum quantity and notional.
 QTY = {"spot": D("0.001"), "linear": D("0.010")}
 DEADLINE_S = 5.0
-
-
-class LocalWebSocket(WebSocket):
-    """pybit's stream client connecting to ``url`` (nothing else changed)."""
-
-    def __init__(self, url: str, **kwargs: Any) -> None:
-        self._local_url = url
-        super().__init__(**kwargs)
-
-    def _connect(self, url: str) -> None:
-        super()._connect(self._local_url)
 
 
 class Inbox:

@@ -24,12 +24,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from pybit.unified_trading import WebSocket, WebSocketTrading
 
 from simulator.scenario import parse_scenario
 from simulator.server import Simulator
 from simulator.server.journal.match import SubscriptionMatch
 from simulator.testing import SimulatorFactory, simulator  # noqa: F401  (the fixture)
+from tests.integration.pybit_local import LocalWebSocket, LocalWebSocketTrading
 
 SCENARIO = """
 version: 1
@@ -63,28 +63,6 @@ KEYS = {
 }
 #: How long a test waits for any one message.
 DEADLINE_S = 5.0
-
-
-class LocalWebSocket(WebSocket):
-    """pybit's public/private stream client, connecting to ``url`` (nothing else changed)."""
-
-    def __init__(self, url: str, **kwargs: Any) -> None:
-        self._local_url = url
-        super().__init__(**kwargs)
-
-    def _connect(self, url: str) -> None:
-        super()._connect(self._local_url)
-
-
-class LocalWebSocketTrading(WebSocketTrading):
-    """pybit's trade-stream client, connecting to ``url`` (nothing else changed)."""
-
-    def __init__(self, url: str, **kwargs: Any) -> None:
-        self._local_url = url
-        super().__init__(**kwargs)
-
-    def _connect(self, url: str) -> None:
-        super()._connect(self._local_url)
 
 
 class Inbox:
