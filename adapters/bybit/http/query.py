@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlencode
 
 from adapters.bybit.common.consts import (
@@ -353,43 +353,41 @@ class CancelAllParams(_Params):
             raise ValueError("cancel-all: linear and inverse need symbol, base_coin or settle_coin")
 
 
-def _batch_check(kind: str, items: list[Any], category: BybitProductType) -> None:
-    maximum = 10 if category is BybitProductType.SPOT else 20
-    if not 1 <= len(items) <= maximum:
-        raise ValueError(f"{kind}: {category.value} batches take 1 to {maximum} items, got {len(items)}")
+_Item = TypeVar("_Item", bound=_Params)
 
 
 @dataclass(frozen=True, slots=True)
-class BatchPlaceParams(_Params):
+class _BatchParams(_Params, Generic[_Item]):
+    """Shared shape of the batch bodies: a ``category`` and its ``request`` items (20, spot 10)."""
+
+    KIND: ClassVar[str] = "batch"
+    category: BybitProductType
+    request: list[_Item] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Check the batch size (20, spot 10)."""
+        maximum, size = (10 if self.category is BybitProductType.SPOT else 20), len(self.request)
+        if not 1 <= size <= maximum:
+            kind = f"{self.KIND}: {self.category.value}"
+            raise ValueError(f"{kind} batches take 1 to {maximum} items, got {size}")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlaceParams(_BatchParams[PlaceOrderParams]):
     """``POST /v5/order/create-batch`` body (§6.17); items carry no ``category``."""
 
-    category: BybitProductType
-    request: list[PlaceOrderParams] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        """Check the batch size (20, spot 10)."""
-        _batch_check("create-batch", self.request, self.category)
+    KIND: ClassVar[str] = "create-batch"
 
 
 @dataclass(frozen=True, slots=True)
-class BatchAmendParams(_Params):
+class BatchAmendParams(_BatchParams[AmendOrderParams]):
     """``POST /v5/order/amend-batch`` body (§6.17)."""
 
-    category: BybitProductType
-    request: list[AmendOrderParams] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        """Check the batch size (20, spot 10)."""
-        _batch_check("amend-batch", self.request, self.category)
+    KIND: ClassVar[str] = "amend-batch"
 
 
 @dataclass(frozen=True, slots=True)
-class BatchCancelParams(_Params):
+class BatchCancelParams(_BatchParams[CancelOrderParams]):
     """``POST /v5/order/cancel-batch`` body (§6.17)."""
 
-    category: BybitProductType
-    request: list[CancelOrderParams] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        """Check the batch size (20, spot 10)."""
-        _batch_check("cancel-batch", self.request, self.category)
+    KIND: ClassVar[str] = "cancel-batch"
